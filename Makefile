@@ -1,0 +1,55 @@
+# auskunft — tiny task runner. `make run` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BENCH_SCALE ?= 10000
+
+.PHONY: run test lint bench bench-full demo lock messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## run: install, load the demo company into ./auskunft.db if absent, print one answer, write HTML and PDF to ./out
+run: $(STAMP)
+	@test -f auskunft.db || $(BIN)/auskunft demo
+	$(BIN)/auskunft answer --email monika.beispielfrau@example.de --format text
+	$(BIN)/auskunft answer --email monika.beispielfrau@example.de --format html --out out/auskunft-monika.html
+	$(BIN)/auskunft answer --email monika.beispielfrau@example.de --format pdf --out out/auskunft-monika.pdf
+
+## test: the whole suite (SQLite unless AUSKUNFT_TEST_DATABASE_URL names PostgreSQL)
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+## lint: ruff and mypy --strict
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+## bench: answer latency and ingest throughput at BENCH_SCALE subjects (default: a few minutes)
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --subjects $(BENCH_SCALE)
+
+## bench-full: the 1,000,000-subject / 20,000,000-record run (about an hour; needs ~15 GB disk)
+bench-full: $(STAMP)
+	$(BIN)/python -m bench.run --subjects 10000 --subjects 1000000
+
+## lock: re-pin dependencies after changing pyproject.toml
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+## messages: extract translatable strings and update the catalogues
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k translate -k tr --no-location --omit-header -o src/auskunft/locale/messages.pot .
+	$(BIN)/pybabel update -i src/auskunft/locale/messages.pot -d src/auskunft/locale -l de --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The Art. 15 answer: one builder, many renderers (JSON, HTML, PDF, text)."""

@@ -1,0 +1,105 @@
+"""Renderers of the answer: JSON (machine-readable, Art. 20), HTML letter, PDF letter, plain text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from auskunft.answer.model import Answer
+from auskunft.config import get_settings
+from auskunft.domain import categories
+from auskunft.i18n import translations
+
+
+class Format(StrEnum):
+    JSON = "json"
+    HTML = "html"
+    PDF = "pdf"
+    TEXT = "text"
+
+
+def to_json(answer: Answer) -> str:
+    return answer.model_dump_json(indent=2)
+
+
+@lru_cache(maxsize=2)
+def _environment(lang: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("auskunft.answer", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    tz = get_settings().timezone
+
+    def fmt_date(value: date | datetime | None) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, datetime):
+            value = value.astimezone(_zone(tz)).date()
+        return format_date(value, format="medium" if lang == "en" else "dd.MM.yyyy", locale=lang)
+
+    def fmt_datetime(value: datetime | None) -> str:
+        if value is None:
+            return "–"
+        return format_datetime(value, format="dd.MM.yyyy, HH:mm" if lang == "de" else "d MMM yyyy, HH:mm",
+                               tzinfo=_zone(tz), locale=lang)
+
+    env.filters["category"] = lambda key: categories.label(key, lang)
+    env.filters["date"] = fmt_date
+    env.filters["datetime"] = fmt_datetime
+    return env
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def to_html(answer: Answer) -> str:
+    """The answer as a letter (HTML), ready to print or to send."""
+    addressee = _addressee(answer)
+    purpose_labels = {p.key: p.label for p in answer.purposes}
+    template = _environment(answer.language).get_template("letter.html.j2")
+    return template.render(a=answer, addressee=addressee, purpose_labels=purpose_labels)
+
+
+def to_pdf(answer: Answer) -> bytes:
+    from weasyprint import HTML
+
+    pdf = HTML(string=to_html(answer)).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def to_text(answer: Answer) -> str:
+    return _environment(answer.language).get_template("answer.txt.j2").render(a=answer)
+
+
+def render(answer: Answer, fmt: Format) -> bytes:
+    if fmt is Format.PDF:
+        return to_pdf(answer)
+    if fmt is Format.HTML:
+        return to_html(answer).encode()
+    if fmt is Format.TEXT:
+        return to_text(answer).encode()
+    return to_json(answer).encode()
+
+
+def _addressee(answer: Answer) -> list[str]:
+    """Name and postal address of the person, newest first, as far as the ledger holds them."""
+    name = next((r.value for r in reversed(answer.records) if r.category == "user.name"), None)
+    address = next((r.value for r in reversed(answer.records) if r.category == "user.contact.address"), None)
+    lines = [name] if name else []
+    if address:
+        lines += [part.strip() for part in address.split(",")]
+    return lines

@@ -1,0 +1,142 @@
+"""The command line: `auskunft` (Typer). Every command is documented in docs/cli.md."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from auskunft.answer.builder import SubjectQuery
+from auskunft.answer.render import Format, render
+from auskunft.domain.identifiers import IdentifierKind
+from auskunft.errors import AuskunftError
+from auskunft.i18n import language
+from auskunft.ledger import Actor, Ledger
+
+app = typer.Typer(
+    help="auskunft: the personal-data ledger and its Art. 15 answers.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold personal data
+)
+register_app = typer.Typer(help="The register of processing activities (Art. 30 GDPR).", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+app.add_typer(register_app, name="register")
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the schema or bring it to the newest migration."""
+    try:
+        Ledger.open().close()
+    except AuskunftError as exc:
+        raise _fail(str(exc)) from None
+    err.print("schema is current")
+
+
+@app.command()
+def ingest(
+    file: Annotated[str, typer.Argument(help="JSON Lines file of events, or - for standard input.")],
+    output: Annotated[str, typer.Option("--report", help="Report format: text or json.")] = "text",
+) -> None:
+    """Ingest events (docs/events.md). Bad lines are reported; valid lines are stored all the same."""
+    try:
+        ledger = Ledger.open()
+        if file == "-":
+            report = ledger.ingest_lines(sys.stdin)
+        else:
+            try:
+                handle = Path(file).open(encoding="utf-8")  # noqa: SIM115 - closed below
+            except OSError as exc:
+                raise _fail(f"cannot read {file}: {exc.strerror}") from None
+            with handle:
+                report = ledger.ingest_lines(handle)
+        ledger.close()
+    except AuskunftError as exc:
+        raise _fail(str(exc)) from None
+    except UnicodeDecodeError:
+        raise _fail(f"{file} is not UTF-8 text") from None
+    if output == "json":
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        stored = ", ".join(f"{n} {kind}" for kind, n in sorted(report.stored.items())) or "nothing"
+        err.print(
+            f"{report.lines} lines: stored {stored}; {report.duplicates} already stored; "
+            f"{report.subjects_created} new subjects, {report.subjects_merged} merged; "
+            f"{len(report.errors)} refused",
+            highlight=False,
+        )
+        for error in report.errors:
+            err.print(f"  {error}", highlight=False, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@register_app.command("load")
+def register_load(file: Annotated[Path, typer.Argument(help="Register file (YAML, docs/register.md).")]) -> None:
+    """Load the register of processing activities, recipients and retention rules."""
+    try:
+        ledger = Ledger.open()
+        report = ledger.load_register(file)
+        ledger.close()
+    except AuskunftError as exc:
+        raise _fail(str(exc)) from None
+    err.print(
+        f"register loaded: {report.activities} activities, {report.recipients} recipients, "
+        f"{report.retention_rules} retention rules"
+    )
+
+
+@app.command()
+def answer(
+    email: Annotated[str | None, typer.Option(help="Email address of the person.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone number of the person.")] = None,
+    customer_number: Annotated[str | None, typer.Option(help="Customer number of the person.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
+    lang: Annotated[str, typer.Option(help="Language of the answer: de or en.")] = "de",
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why the data are looked at (audit trail).")] = None,
+) -> None:
+    """Build the Art. 15 answer for one person."""
+    given = [
+        (kind, value)
+        for kind, value in (
+            (IdentifierKind.EMAIL, email),
+            (IdentifierKind.PHONE, phone),
+            (IdentifierKind.CUSTOMER_NUMBER, customer_number),
+        )
+        if value is not None
+    ]
+    if len(given) != 1:
+        raise _fail("give exactly one of --email, --phone, --customer-number")
+    if lang not in ("de", "en"):
+        raise _fail("--lang must be de or en")
+    kind, value = given[0]
+    try:
+        ledger = Ledger.open()
+        result = ledger.answer(SubjectQuery(kind, value), language(lang), Actor.cli(reason))
+        ledger.close()
+    except AuskunftError as exc:
+        raise _fail(str(exc)) from None
+    data = render(result, fmt)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        err.print(f"written to {out}")
+    elif fmt is Format.PDF and sys.stdout.isatty():
+        raise _fail("refusing to write a PDF to the terminal; use --out FILE")
+    else:
+        sys.stdout.buffer.write(data)
+        if not data.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")

@@ -1,0 +1,1 @@
+"""Plain domain types and rules. Imports neither the web framework nor the database."""

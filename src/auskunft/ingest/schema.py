@@ -1,0 +1,185 @@
+"""The event format, version 1 (docs/events.md): validated at the boundary with pydantic.
+
+Fields not named here are allowed and ignored, so that producers can add their own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from auskunft.domain import categories, legal_basis
+from auskunft.domain.consent import ConsentAction
+from auskunft.domain.dates import Instant, parse_instant
+from auskunft.domain.identifiers import IdentifierKind
+
+EVENT_FORMAT_VERSION = 1
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, arbitrary_types_allowed=True)
+
+
+class SubjectRef(BaseModel):
+    """The identifiers that name the subject; all given together belong to one person."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    email: Text | None = None
+    phone: Text | None = None
+    customer_number: Text | None = None
+    postal_address: Text | None = None
+    external_id: Text | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> SubjectRef:
+        if not self.items():
+            raise ValueError("subject needs at least one identifier")
+        return self
+
+    def items(self) -> list[tuple[IdentifierKind, str]]:
+        return [
+            (IdentifierKind(name), value)
+            for name, value in (
+                ("email", self.email),
+                ("phone", self.phone),
+                ("customer_number", self.customer_number),
+                ("postal_address", self.postal_address),
+                ("external_id", self.external_id),
+            )
+            if value is not None
+        ]
+
+
+class SourceRef(_Open):
+    """Provenance: own collection via a channel, from the person directly, or from a third party."""
+
+    kind: Literal["channel", "third_party", "subject", "public", "derived"]
+    channel: Key | None = None
+    name: Text | None = None
+    detail: Text | None = None
+    received_at: date | None = None
+    publicly_accessible: bool = False
+    contract: Text | None = None
+
+    @field_validator("received_at", mode="before")
+    @classmethod
+    def _date_of_datetime(cls, value: Any) -> Any:
+        if isinstance(value, str) and len(value) > 10:
+            return value[:10]
+        return value
+
+    @model_validator(mode="after")
+    def _named(self) -> SourceRef:
+        if self.kind == "channel" and not self.channel:
+            raise ValueError("a source of kind 'channel' needs 'channel'")
+        if self.kind in ("third_party", "public") and not self.name:
+            raise ValueError(f"a source of kind '{self.kind}' needs 'name'")
+        return self
+
+
+def _check_category(key: str) -> str:
+    if not categories.is_known(key):
+        raise ValueError(f"unknown category {key!r} (use a fideslang data category key)")
+    return key
+
+
+def _check_legal_basis(code: str | None) -> str | None:
+    if code is not None and not legal_basis.is_known(code):
+        raise ValueError(f"unknown legal basis {code!r} (use art6_1_a ... art6_1_f, art9_2_a ... art9_2_j)")
+    return code
+
+
+def _instant(value: Any) -> Instant:
+    if isinstance(value, Instant):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("timestamp must be an ISO 8601 string")
+    try:
+        return parse_instant(value)
+    except ValueError:
+        raise ValueError(
+            f"unparseable date {value[:40]!r} (use ISO 8601, e.g. 2026-03-02T10:15:00+01:00)"
+        ) from None
+
+
+Timestamp = Annotated[Instant, BeforeValidator(_instant)]
+
+
+class _Event(_Open):
+    event_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    subject: SubjectRef
+    format_version: Literal[1] = 1
+
+
+class RecordEvent(_Event):
+    type: Literal["record"]
+    category: Key
+    value: Any = Field(...)
+    source: SourceRef
+    collected_at: Timestamp
+    purposes: list[Key] = Field(min_length=1)
+    legal_basis: Key | None = None
+    retention: Key | None = None
+
+    _category = field_validator("category")(_check_category)
+    _basis = field_validator("legal_basis")(_check_legal_basis)
+
+    @field_validator("value")
+    @classmethod
+    def _present(cls, value: Any) -> Any:
+        if value is None or value == "":
+            raise ValueError("value is empty")
+        return value
+
+
+class ConsentEvent(_Event):
+    type: Literal["consent"]
+    purpose: Key
+    channel: Key
+    action: ConsentAction
+    at: Timestamp
+    method: Key | None = None
+    wording: Text | None = None
+    wording_version: Key | None = None
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    source: SourceRef | None = None
+
+
+class RecipientRef(_Open):
+    name: Text
+    role: Literal["processor", "third_party", "joint_controller", "authority"]
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    safeguard: Text | None = None
+
+
+class DisclosureEvent(_Event):
+    type: Literal["disclosure"]
+    recipient: RecipientRef
+    categories: list[Key] = Field(min_length=1)
+    purpose: Key | None = None
+    legal_basis: Key | None = None
+    at: Timestamp
+    reference: Text | None = None
+
+    _basis = field_validator("legal_basis")(_check_legal_basis)
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, keys: list[str]) -> list[str]:
+        return [_check_category(key) for key in keys]
+
+
+Event = Annotated[RecordEvent | ConsentEvent | DisclosureEvent, Field(discriminator="type")]

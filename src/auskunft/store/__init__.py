@@ -1,0 +1,1 @@
+"""The ledger's storage: SQLAlchemy tables, engine set-up, Alembic migrations."""
