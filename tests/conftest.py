@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from auskunft.config import Settings, get_settings
 from auskunft.ledger import Ledger
+from auskunft.store import sequences
 from auskunft.store.db import make_engine, migrate
 from auskunft.store.tables import Base
 
@@ -56,6 +57,7 @@ def database_url(_template: str, tmp_path: Path) -> str:
         names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            sequences.seed(connection)
         engine.dispose()
         return _template
     path = tmp_path / "ledger.db"

@@ -154,7 +154,8 @@ def test_answer_covers_the_art15_checklist(erika: Ledger) -> None:
         == {"user.name", "user.contact.phone_number", "user.contact.address"},
         "c_recipients": any(s.disclosed for s in answer.recipients),
         "d_storage": all(r.retention.label for r in answer.records) and bool(answer.retention),
-        "e_rights": {"rectification", "erasure", "restriction", "objection"} <= {r.key for r in answer.rights},
+        "e_rights": {"rectification", "erasure", "restriction", "objection"}
+        <= {r.key for r in answer.rights},
         "f_complaint": any(r.key == "complaint" and "Berliner" in r.text for r in answer.rights),
         "g_source": any(not s.source.collected_from_subject for s in answer.sources),
         "h_adm": bool(answer.automated_decision_making.statement),

@@ -58,7 +58,14 @@ def test_pdf_opens_and_reads_as_a_letter(erika: Ledger) -> None:
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
-    for expected in ("Beispiel GmbH", "Erika Muster", "Herkunft", "Adressverlag", "Paketdienst", "Newsletter"):
+    for expected in (
+        "Beispiel GmbH",
+        "Erika Muster",
+        "Herkunft",
+        "Adressverlag",
+        "Paketdienst",
+        "Newsletter",
+    ):
         assert expected in text
 
 

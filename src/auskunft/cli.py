@@ -84,7 +84,9 @@ def ingest(
 
 
 @register_app.command("load")
-def register_load(file: Annotated[Path, typer.Argument(help="Register file (YAML, docs/register.md).")]) -> None:
+def register_load(
+    file: Annotated[Path, typer.Argument(help="Register file (YAML, docs/register.md).")],
+) -> None:
     """Load the register of processing activities, recipients and retention rules."""
     try:
         ledger = Ledger.open()

@@ -50,8 +50,12 @@ def _environment(lang: str) -> Environment:
     def fmt_datetime(value: datetime | None) -> str:
         if value is None:
             return "–"
-        return format_datetime(value, format="dd.MM.yyyy, HH:mm" if lang == "de" else "d MMM yyyy, HH:mm",
-                               tzinfo=_zone(tz), locale=lang)
+        return format_datetime(
+            value,
+            format="dd.MM.yyyy, HH:mm" if lang == "de" else "d MMM yyyy, HH:mm",
+            tzinfo=_zone(tz),
+            locale=lang,
+        )
 
     env.filters["category"] = lambda key: categories.label(key, lang)
     env.filters["date"] = fmt_date

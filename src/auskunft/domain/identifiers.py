@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from enum import StrEnum
 
 import phonenumbers
@@ -71,8 +72,12 @@ def normalise_external_id(raw: str) -> str:
     return value
 
 
+@lru_cache(maxsize=65_536)
 def normalise(kind: IdentifierKind, raw: str, region: str = "DE") -> str:
-    """The normalised form of an identifier; InvalidIdentifier if it cannot be one."""
+    """The normalised form of an identifier; InvalidIdentifier if it cannot be one.
+
+    Cached: exports repeat the same identifiers on every line of a person.
+    """
     if not isinstance(raw, str):
         raise InvalidIdentifier(f"{kind.value} must be a string")
     if kind is IdentifierKind.EMAIL:

@@ -3,35 +3,41 @@
 Identifiers given together in one event belong to one person. When they point at two subjects
 already in the ledger, the two were the same person all along: the younger subject is merged into
 the older (its identifiers, records, consents and disclosures move) and keeps a pointer to it.
+
+New subjects and identifiers are collected in memory and written by `flush` in bulk; their ids
+come from the id allocator, so no row has to be read back.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from auskunft.domain.identifiers import IdentifierKind
 from auskunft.store import tables as t
-from auskunft.store.blind_index import BlindIndex
+from auskunft.store.bulk import BulkWriter
+from auskunft.store.sequences import Allocator
+
+Identifiers = tuple[tuple[IdentifierKind, str], ...]
 
 
 class IdentityResolver:
-    """Resolves subjects for one transaction; call `prefetch` with the batch's lookups first."""
+    """Resolves subjects within one transaction; call `prefetch` with the batch's lookups first."""
 
-    def __init__(self, connection: Connection, index: BlindIndex) -> None:
+    def __init__(self, connection: Connection, bulk: BulkWriter) -> None:
         self._connection = connection
-        self._index = index
+        self._bulk = bulk
         self._subject_of: dict[bytes, int] = {}
+        self._ids = Allocator(connection, "subjects")
+        self._new_subjects: list[int] = []
+        self._new_identifiers: list[tuple[int, str, str, bytes, datetime, int | None]] = []
         self.created = 0
         self.merged = 0
         self.subject_redirect: dict[int, int] = {}
         """Subjects merged away in this transaction -> the subject they now are."""
         self.consent_redirect: dict[int, int] = {}
         """Consents folded into another consent of the same purpose and channel by a merge."""
-
-    def lookups(self, identifiers: tuple[tuple[IdentifierKind, str], ...]) -> list[bytes]:
-        return [self._index.lookup(kind.value, value) for kind, value in identifiers]
 
     def prefetch(self, lookups: list[bytes]) -> None:
         wanted = [lookup for lookup in set(lookups) if lookup not in self._subject_of]
@@ -44,46 +50,45 @@ class IdentityResolver:
             self._subject_of.update({lookup: subject for lookup, subject in rows})
 
     def resolve(
-        self,
-        identifiers: tuple[tuple[IdentifierKind, str], ...],
-        seen_at: datetime,
-        source_id: int | None,
+        self, identifiers: Identifiers, lookups: list[bytes], seen_at: datetime, source_id: int | None
     ) -> int:
-        """The subject these identifiers name; new identifiers are stored for it."""
-        lookups = self.lookups(identifiers)
+        """The subject these identifiers name; identifiers not yet known are added to it."""
         found = sorted({self._subject_of[lookup] for lookup in lookups if lookup in self._subject_of})
         if not found:
-            subject_id = self._create_subject()
+            subject_id = self._ids.next()
+            self._new_subjects.append(subject_id)
+            self.created += 1
         else:
             subject_id = found[0]
             for other in found[1:]:
                 self._merge(other, into=subject_id)
-        new = [
-            {
-                "subject_id": subject_id,
-                "kind": kind.value,
-                "value": value,
-                "lookup": lookup,
-                "seen_at": seen_at,
-                "source_id": source_id,
-            }
-            for (kind, value), lookup in zip(identifiers, lookups, strict=True)
-            if lookup not in self._subject_of
-        ]
-        if new:
-            self._connection.execute(insert(t.Identifier), new)
-            for row in new:
-                self._subject_of[row["lookup"]] = subject_id
+        for (kind, value), lookup in zip(identifiers, lookups, strict=True):
+            if lookup not in self._subject_of:
+                self._subject_of[lookup] = subject_id
+                self._new_identifiers.append((subject_id, kind.value, value, lookup, seen_at, source_id))
         return subject_id
 
-    def _create_subject(self) -> int:
-        result = self._connection.execute(insert(t.Subject).values(created_at=datetime.now(UTC)))
-        self.created += 1
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+    def flush(self, bulk: BulkWriter) -> None:
+        """Write the subjects and identifiers collected so far."""
+        if self._new_subjects:
+            now = bulk.datetime(datetime.now(UTC))
+            bulk.insert(t.Subject.__table__, ("id", "created_at"), [(pk, now) for pk in self._new_subjects])
+            self._new_subjects = []
+        if self._new_identifiers:
+            redirect = self.subject_redirect
+            rows = [
+                (redirect.get(subject, subject), kind, value, lookup, bulk.datetime(seen_at), source_id)
+                for subject, kind, value, lookup, seen_at, source_id in self._new_identifiers
+            ]
+            bulk.insert(
+                t.Identifier.__table__,
+                ("subject_id", "kind", "value", "lookup", "seen_at", "source_id"),
+                rows,
+            )
+            self._new_identifiers = []
 
     def _merge(self, other: int, into: int) -> None:
+        self.flush(self._bulk)
         c = self._connection
         for table in (t.Identifier, t.Record, t.Disclosure):
             c.execute(update(table).where(table.subject_id == other).values(subject_id=into))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +33,10 @@ def _describe(error: ErrorDetails) -> str:
         loc = loc[1:]
     where = ".".join(loc)
     kind = error["type"]
+    if kind == "json_invalid":
+        return f"invalid JSON: {error.get('ctx', {}).get('error', 'cannot be read')}"
+    if not loc and kind in ("model_attributes_type", "dict_type", "model_type"):
+        return "an event must be a JSON object"
     if kind == "extra_forbidden" and loc[:1] == ["subject"]:
         return f"unknown subject key {loc[-1]!r} (known: {_SUBJECT_KEYS})"
     if kind == "missing" and where == "source":
@@ -51,24 +54,35 @@ def _describe(error: ErrorDetails) -> str:
 def parse_line(line: str, region: str = "DE") -> ParsedEvent:
     """The event on one line; InvalidEvent with a reason fit to show the operator (no personal data)."""
     try:
-        raw: Any = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InvalidEvent(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
-    return parse_object(raw, region)
+        event = _ADAPTER.validate_json(line)
+    except ValidationError as exc:
+        raise InvalidEvent(_reasons(exc)) from None
+    return _complete(event, region)
 
 
 def parse_object(raw: Any, region: str = "DE") -> ParsedEvent:
+    """The event given as a decoded JSON object."""
     if not isinstance(raw, dict):
         raise InvalidEvent("an event must be a JSON object")
     try:
         event = _ADAPTER.validate_python(raw)
     except ValidationError as exc:
-        raise InvalidEvent("; ".join(_describe(error) for error in exc.errors())) from None
+        raise InvalidEvent(_reasons(exc)) from None
+    return _complete(event, region)
+
+
+def _reasons(exc: ValidationError) -> str:
+    return "; ".join(dict.fromkeys(_describe(error) for error in exc.errors(include_url=False)))
+
+
+def _complete(event: RecordEvent | ConsentEvent | DisclosureEvent, region: str) -> ParsedEvent:
     identifiers = []
     for kind, value in event.subject.items():
         try:
             identifiers.append((kind, normalise(kind, value, region)))
         except InvalidIdentifier as exc:
             raise InvalidEvent(f"subject.{kind.value}: {exc}") from None
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return ParsedEvent(event, hashlib.sha256(canonical.encode()).digest(), tuple(identifiers))
+    # The digest covers the event as understood (fields of the format, instants in UTC), so that key
+    # order, spacing, time-zone notation and fields of the producer's own do not make it differ.
+    digest = hashlib.blake2b(_ADAPTER.dump_json(event), digest_size=32).digest()
+    return ParsedEvent(event, digest, tuple(identifiers))

@@ -13,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
     field_validator,
     model_validator,
@@ -115,7 +116,11 @@ def _instant(value: Any) -> Instant:
         ) from None
 
 
-Timestamp = Annotated[Instant, BeforeValidator(_instant)]
+def _instant_text(value: Instant) -> str:
+    return value.at.date().isoformat() if value.date_only else value.at.isoformat()
+
+
+Timestamp = Annotated[Instant, BeforeValidator(_instant), PlainSerializer(_instant_text)]
 
 
 class _Event(_Open):

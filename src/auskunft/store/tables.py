@@ -8,7 +8,7 @@ indexed reads whatever the size of the ledger.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -37,7 +37,19 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
+
+
+class IdBlock(Base):
+    """The next free id of tables whose ids the ingestor hands out itself (see store/sequences.py)."""
+
+    __tablename__ = "id_blocks"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    next_id: Mapped[int] = mapped_column(Integer)
 
 
 class Subject(Base):

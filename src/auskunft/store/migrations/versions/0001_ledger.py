@@ -1,8 +1,8 @@
-"""ledger
+"""The ledger: subjects, identifiers, sources, records, consents, disclosures, register, audit.
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 18:17:28.155715
+Create Date: 2026-11-21 18:23:38.210053
 """
 
 from collections.abc import Sequence
@@ -32,6 +32,11 @@ def upgrade() -> None:
     sa.Column('document', sa.JSON(), nullable=False),
     sa.Column('loaded_at', auskunft.store.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_controller'))
+    )
+    op.create_table('id_blocks',
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('next_id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_id_blocks'))
     )
     op.create_table('ingest_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -179,6 +184,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_consent_events_consent_id'), ['consent_id'], unique=False)
 
     # ### end Alembic commands ###
+    id_blocks = sa.table("id_blocks", sa.column("name", sa.String), sa.column("next_id", sa.Integer))
+    op.bulk_insert(id_blocks, [{"name": "subjects", "next_id": 1}, {"name": "ingest_events", "next_id": 1}])
 
 
 def downgrade() -> None:
@@ -212,6 +219,7 @@ def downgrade() -> None:
     op.drop_table('retention_rules')
     op.drop_table('recipients')
     op.drop_table('ingest_events')
+    op.drop_table('id_blocks')
     op.drop_table('controller')
     op.drop_table('activities')
     # ### end Alembic commands ###

@@ -1,0 +1,1 @@
+"""Benchmarks: answer latency and ingest throughput at scale (`make bench`)."""
