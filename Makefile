@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_SCALE ?= 10000
+OUT ?= out
+DEMO_EMAIL ?= monika.beispielfrau@example.de
 
 .PHONY: run test lint bench bench-full demo lock messages clean
 
@@ -18,10 +20,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 ## run: install, load the demo company into ./auskunft.db if absent, print one answer, write HTML and PDF to ./out
 run: $(STAMP)
-	@test -f auskunft.db || $(BIN)/auskunft demo
-	$(BIN)/auskunft answer --email monika.beispielfrau@example.de --format text
-	$(BIN)/auskunft answer --email monika.beispielfrau@example.de --format html --out out/auskunft-monika.html
-	$(BIN)/auskunft answer --email monika.beispielfrau@example.de --format pdf --out out/auskunft-monika.pdf
+	$(BIN)/auskunft demo --if-empty
+	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format text --reason "make run demo"
+	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format html --out $(OUT)/auskunft.html --reason "make run demo"
+	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format pdf --out $(OUT)/auskunft.pdf --reason "make run demo"
 
 ## test: the whole suite (SQLite unless AUSKUNFT_TEST_DATABASE_URL names PostgreSQL)
 test: $(STAMP)

@@ -11,8 +11,8 @@ END = "<!-- results:end -->"
 
 def table(results: Path) -> str:
     rows = [
-        "| scale (subjects) | records | ingest records/s | answer p50 ms | p95 ms | p99 ms | JSON render p50 ms "
-        "| records per answer | measured |",
+        "| scale (subjects) | records | ingest records/s | answer p50 ms | p95 ms | p99 ms "
+        "| JSON render p50 ms | records per answer | measured |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     loaded = [json.loads(p.read_text()) for p in results.glob("sqlite-*.json")]

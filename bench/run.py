@@ -58,7 +58,7 @@ def build(path: Path, subjects: int, records: int, chunk: int) -> dict[str, Any]
         return None
     for stale in path.parent.glob(path.name + "*"):
         stale.unlink()
-    ledger = Ledger.open(Settings(database_url=f"sqlite:///{path}", index_key=KEY))  # type: ignore[arg-type]
+    ledger = Ledger.open(Settings(database_url=f"sqlite:///{path}", index_key=KEY))
     totals = {"record": 0, "consent": 0, "disclosure": 0}
     started = time.perf_counter()
     ingestor = ledger.ingestor(batch_size=5000)
@@ -92,7 +92,7 @@ def build(path: Path, subjects: int, records: int, chunk: int) -> dict[str, Any]
 
 
 def measure(path: Path, subjects: int, answers: int, seed: int = 7) -> dict[str, Any]:
-    ledger = Ledger.open(Settings(database_url=f"sqlite:///{path}", index_key=KEY))  # type: ignore[arg-type]
+    ledger = Ledger.open(Settings(database_url=f"sqlite:///{path}", index_key=KEY))
     rng = random.Random(seed)
     actor = Actor("bench", "benchmark")
     picks = [rng.randrange(subjects) for _ in range(answers)]

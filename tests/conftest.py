@@ -72,7 +72,7 @@ def settings(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("AUSKUNFT_INDEX_KEY", INDEX_KEY)
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
-    yield Settings(database_url=database_url, index_key=INDEX_KEY)  # type: ignore[arg-type]
+    yield Settings(database_url=database_url, index_key=INDEX_KEY)
     get_settings.cache_clear()
 
 

@@ -27,7 +27,7 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(register_app, name="register")
 app.add_typer(db_app, name="db")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -80,6 +80,42 @@ def ingest(
         for error in report.errors:
             err.print(f"  {error}", highlight=False, markup=False)
     if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    customers: Annotated[
+        int, typer.Option(help="Number of ordinary customers besides the storylines.")
+    ] = 200,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if the ledger holds anyone.")
+    ] = False,
+) -> None:
+    """Load the demo company "Beispiel Versand GmbH" (register and histories). Idempotent."""
+    from auskunft.demo.generator import STORYLINES
+    from auskunft.demo.load import load_demo
+
+    try:
+        ledger = Ledger.open()
+        if if_empty and not ledger.is_empty():
+            ledger.close()
+            err.print("the ledger already holds data; demo not loaded")
+            return
+        loaded, report = load_demo(ledger, customers)
+        ledger.close()
+    except AuskunftError as exc:
+        raise _fail(str(exc)) from None
+    stored = sum(report.stored.values())
+    err.print(
+        f"demo company loaded: {loaded.activities} activities, {loaded.recipients} recipients; "
+        f"{stored} events stored, {report.duplicates} already there, {report.subjects_created} people",
+        highlight=False,
+    )
+    err.print("storyline customers: " + ", ".join(STORYLINES.values()), highlight=False)
+    if not report.ok:
+        for error in report.errors[:20]:
+            err.print(f"  {error}", highlight=False, markup=False)
         raise typer.Exit(1)
 
 

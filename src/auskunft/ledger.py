@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from auskunft.answer.builder import AnswerBuilder, SubjectQuery, find_subject
 from auskunft.answer.model import Answer
@@ -56,6 +56,10 @@ class Ledger:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as connection:
+            return connection.scalar(select(t.Subject.id).limit(1)) is None
 
     def ingestor(self, batch_size: int = 2000) -> Ingestor:
         return Ingestor(self.engine, self.index, self.settings.default_region, batch_size)

@@ -86,7 +86,8 @@ def to_pdf(answer: Answer) -> bytes:
 
 
 def to_text(answer: Answer) -> str:
-    return _environment(answer.language).get_template("answer.txt.j2").render(a=answer)
+    purpose_labels = {p.key: p.label for p in answer.purposes}
+    return _environment(answer.language).get_template("answer.txt.j2").render(a=answer, purpose_labels=purpose_labels)
 
 
 def render(answer: Answer, fmt: Format) -> bytes:

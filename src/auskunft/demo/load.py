@@ -1,0 +1,27 @@
+"""Loading the demo company into a ledger: its register, then its events (idempotent)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from auskunft.demo import generator
+from auskunft.ingest.report import IngestReport
+from auskunft.ledger import Ledger
+from auskunft.register import store as register_store
+from auskunft.register.model import Register
+
+DEFAULT_CUSTOMERS = 200
+
+
+def demo_register() -> Register:
+    with resources.as_file(resources.files("auskunft.demo").joinpath("register.yaml")) as path:
+        return register_store.parse(path)
+
+
+def load_demo(
+    ledger: Ledger, customers: int = DEFAULT_CUSTOMERS
+) -> tuple[register_store.LoadReport, IngestReport]:
+    """Load register and events; running it again stores nothing new."""
+    with ledger.engine.begin() as connection:
+        loaded = register_store.save(connection, demo_register())
+    return loaded, ledger.ingest_objects(generator.events(customers=customers))
