@@ -52,17 +52,16 @@ def ingest(
 ) -> None:
     """Ingest events (docs/events.md). Bad lines are reported; valid lines are stored all the same."""
     try:
-        ledger = Ledger.open()
         if file == "-":
-            report = ledger.ingest_lines(sys.stdin)
+            with Ledger.open() as ledger:
+                report = ledger.ingest_lines(sys.stdin)
         else:
             try:
                 handle = Path(file).open(encoding="utf-8")  # noqa: SIM115 - closed below
             except OSError as exc:
                 raise _fail(f"cannot read {file}: {exc.strerror}") from None
-            with handle:
+            with handle, Ledger.open() as ledger:
                 report = ledger.ingest_lines(handle)
-        ledger.close()
     except AuskunftError as exc:
         raise _fail(str(exc)) from None
     except UnicodeDecodeError:
@@ -97,13 +96,11 @@ def demo(
     from auskunft.demo.load import load_demo
 
     try:
-        ledger = Ledger.open()
-        if if_empty and not ledger.is_empty():
-            ledger.close()
-            err.print("the ledger already holds data; demo not loaded")
-            return
-        loaded, report = load_demo(ledger, customers)
-        ledger.close()
+        with Ledger.open() as ledger:
+            if if_empty and not ledger.is_empty():
+                err.print("the ledger already holds data; demo not loaded")
+                return
+            loaded, report = load_demo(ledger, customers)
     except AuskunftError as exc:
         raise _fail(str(exc)) from None
     stored = sum(report.stored.values())
@@ -125,9 +122,8 @@ def register_load(
 ) -> None:
     """Load the register of processing activities, recipients and retention rules."""
     try:
-        ledger = Ledger.open()
-        report = ledger.load_register(file)
-        ledger.close()
+        with Ledger.open() as ledger:
+            report = ledger.load_register(file)
     except AuskunftError as exc:
         raise _fail(str(exc)) from None
     err.print(
@@ -162,9 +158,8 @@ def answer(
         raise _fail("--lang must be de or en")
     kind, value = given[0]
     try:
-        ledger = Ledger.open()
-        result = ledger.answer(SubjectQuery(kind, value), language(lang), Actor.cli(reason))
-        ledger.close()
+        with Ledger.open() as ledger:
+            result = ledger.answer(SubjectQuery(kind, value), language(lang), Actor.cli(reason))
     except AuskunftError as exc:
         raise _fail(str(exc)) from None
     data = render(result, fmt)

@@ -25,6 +25,9 @@ from auskunft.store import tables as t
 from auskunft.store.blind_index import BlindIndex, load_key
 from auskunft.store.db import is_current, make_engine, migrate
 
+_AUDIT_ENTRY = insert(t.Base.metadata.tables[t.AuditEntry.__tablename__])
+"""Built once, as a Core insert: found in SQLAlchemy's statement cache without being built anew."""
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
@@ -50,12 +53,22 @@ class Ledger:
         """Open the configured ledger, migrating its schema to the newest version first."""
         settings = settings or get_settings()
         engine = make_engine(settings.database_url)
-        if upgrade and not is_current(engine):
-            migrate(engine)
-        return cls(engine, BlindIndex(load_key(settings)), settings)
+        try:
+            if upgrade and not is_current(engine):
+                migrate(engine)
+            return cls(engine, BlindIndex(load_key(settings)), settings)
+        except BaseException:
+            engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def is_empty(self) -> bool:
         with self.engine.connect() as connection:
@@ -81,12 +94,13 @@ class Ledger:
             subject_id = find_subject(connection, self.index, query, self.settings.default_region)
             answer = self._answers.build(connection, subject_id, lang)
             connection.execute(
-                insert(t.AuditEntry).values(
-                    at=datetime.now(UTC),
-                    actor=actor.name,
-                    action="answer.built" if subject_id else "answer.not_found",
-                    subject_id=subject_id,
-                    reason=actor.reason,
-                )
+                _AUDIT_ENTRY,
+                {
+                    "at": datetime.now(UTC),
+                    "actor": actor.name,
+                    "action": "answer.built" if subject_id else "answer.not_found",
+                    "subject_id": subject_id,
+                    "reason": actor.reason,
+                },
             )
         return answer

@@ -1,19 +1,24 @@
 """The answer builder: reads one subject's data from the ledger and builds the Art. 15 answer.
 
 An answer costs a handful of indexed queries on `subject_id`, whatever the size of the ledger.
+The queries are built once, at import, as Core statements with a bound `subject_id`: SQLAlchemy
+then finds their compiled form in its cache without building or hashing a new expression tree
+and without adapting the result metadata on every call.
+
 The register (activities, retention rules, recipients, controller) is read once and kept until it
-is loaded again.
+is loaded again; so is everything derived from it and the translation catalogue in one language
+(labels, legal-basis citations, retention texts, rights, controller), see `_Context`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Integer, Table, bindparam, select
 
 from auskunft.answer import labels as L
 from auskunft.answer import model as m
@@ -36,17 +41,10 @@ from auskunft.register import store as register_store
 from auskunft.store import tables as t
 from auskunft.store.blind_index import BlindIndex
 
-SOURCE_COLUMNS = (
-    t.Source.id.label("src_id"),
-    t.Source.kind.label("src_kind"),
-    t.Source.channel.label("src_channel"),
-    t.Source.name.label("src_name"),
-    t.Source.detail.label("src_detail"),
-    t.Source.received_at.label("src_received_at"),
-    t.Source.publicly_accessible.label("src_public"),
-)
+K = TypeVar("K")
+V = TypeVar("V")
 
-EEA = set(
+EEA = frozenset(
     [
         "AT",
         "BE",
@@ -82,6 +80,110 @@ EEA = set(
 )
 
 
+# -- the queries -------------------------------------------------------------------------------
+def _table(entity: type[t.Base]) -> Table:
+    table = entity.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+_identifiers = _table(t.Identifier)
+_sources = _table(t.Source)
+_records = _table(t.Record)
+_consents = _table(t.Consent)
+_consent_events = _table(t.ConsentEvent)
+_disclosures = _table(t.Disclosure)
+_recipients = _table(t.Recipient)
+_controller = _table(t.Controller)
+
+SOURCE_COLUMNS = (
+    _sources.c.id.label("src_id"),
+    _sources.c.kind.label("src_kind"),
+    _sources.c.channel.label("src_channel"),
+    _sources.c.name.label("src_name"),
+    _sources.c.detail.label("src_detail"),
+    _sources.c.received_at.label("src_received_at"),
+    _sources.c.publicly_accessible.label("src_public"),
+)
+"""Selected last by every query of a section with sources: `_Build.source` takes `row[_SOURCE:]`."""
+_SOURCE = -len(SOURCE_COLUMNS)
+
+_SUBJECT = bindparam("subject_id", type_=Integer)
+
+FIND_SUBJECT = select(_identifiers.c.subject_id).where(_identifiers.c.lookup == bindparam("lookup"))
+"""Uses the unique index on `identifiers.lookup`."""
+
+REGISTER_STAMP = select(_controller.c.loaded_at)
+"""When the register was last loaded (one row): tells whether the cached register is still current."""
+
+IDENTIFIERS = (
+    select(_identifiers.c.kind, _identifiers.c.value, _identifiers.c.seen_at, *SOURCE_COLUMNS)
+    .select_from(_identifiers.outerjoin(_sources, _sources.c.id == _identifiers.c.source_id))
+    .where(_identifiers.c.subject_id == _SUBJECT)
+    .order_by(_identifiers.c.seen_at, _identifiers.c.id)
+)
+
+RECORDS = (
+    select(
+        _records.c.id,
+        _records.c.category,
+        _records.c.value,
+        _records.c.collected_at,
+        _records.c.collected_date_only,
+        _records.c.purposes,
+        _records.c.legal_basis,
+        _records.c.retention_rule,
+        *SOURCE_COLUMNS,
+    )
+    .select_from(_records.join(_sources, _sources.c.id == _records.c.source_id))
+    .where(_records.c.subject_id == _SUBJECT)
+    .order_by(_records.c.collected_at, _records.c.id)
+)
+"""Reads the index (subject_id, collected_at) in order: no sorting step, whatever the ledger's size."""
+
+CONSENTS = (
+    select(
+        _consents.c.id.label("consent_id"),
+        _consents.c.purpose,
+        _consents.c.channel.label("consent_channel"),
+        _consent_events.c.action,
+        _consent_events.c.at,
+        _consent_events.c.method,
+        _consent_events.c.wording,
+        _consent_events.c.wording_version,
+        _consent_events.c.evidence,
+        *SOURCE_COLUMNS,
+    )
+    .select_from(
+        _consents.join(_consent_events, _consent_events.c.consent_id == _consents.c.id).outerjoin(
+            _sources, _sources.c.id == _consent_events.c.source_id
+        )
+    )
+    .where(_consents.c.subject_id == _SUBJECT)
+    .order_by(_consents.c.purpose, _consents.c.channel, _consent_events.c.at, _consent_events.c.id)
+)
+
+DISCLOSURES = (
+    select(
+        _disclosures.c.at,
+        _disclosures.c.categories,
+        _disclosures.c.purpose,
+        _disclosures.c.legal_basis,
+        _disclosures.c.reference,
+        _recipients.c.name,
+        _recipients.c.role,
+        _recipients.c.country,
+        _recipients.c.safeguard,
+    )
+    .select_from(_disclosures.join(_recipients, _recipients.c.id == _disclosures.c.recipient_id))
+    .where(_disclosures.c.subject_id == _SUBJECT)
+    .order_by(_disclosures.c.at, _disclosures.c.id)
+)
+
+ANSWER_QUERIES = (FIND_SUBJECT, REGISTER_STAMP, IDENTIFIERS, RECORDS, CONSENTS, DISCLOSURES)
+"""Every query an answer runs (besides the audit entry), for checking their query plans."""
+
+
 @dataclass(frozen=True, slots=True)
 class SubjectQuery:
     kind: IdentifierKind
@@ -93,7 +195,7 @@ def find_subject(
 ) -> int | None:
     """The subject an identifier points at, or None. Raises InvalidIdentifier for malformed input."""
     lookup = index.lookup(query.kind.value, normalise(query.kind, query.value, region))
-    found = connection.scalar(select(t.Identifier.subject_id).where(t.Identifier.lookup == lookup))
+    found = connection.scalar(FIND_SUBJECT, {"lookup": lookup})
     return int(found) if found is not None else None
 
 
@@ -101,56 +203,103 @@ class AnswerBuilder:
     def __init__(self) -> None:
         self._register: register_store.RegisterView | None = None
         self._register_stamp: object = None
+        self._contexts: dict[str, _Context] = {}
 
     def register(self, connection: Connection) -> register_store.RegisterView:
-        stamp = connection.scalar(select(t.Controller.loaded_at))
+        stamp = connection.scalar(REGISTER_STAMP)
         if self._register is None or stamp != self._register_stamp:
             self._register = register_store.read(connection)
             self._register_stamp = stamp
+            self._contexts = {}
         return self._register
 
     def build(self, connection: Connection, subject_id: int | None, lang: Language) -> m.Answer:
         """The answer for a subject (None: nobody found, the negative answer)."""
-        return _Build(connection, self.register(connection), lang).answer(subject_id)
+        register = self.register(connection)
+        context = self._contexts.get(lang)
+        if context is None or context.reg is not register:
+            context = self._contexts[lang] = _Context(register, lang)
+        return _Build(connection, context).answer(subject_id)
 
 
-class _Build:
-    def __init__(self, connection: Connection, register: register_store.RegisterView, lang: Language) -> None:
-        self.c = connection
+class _Context:
+    """What answers in one language take from the register and the catalogue, worked out once.
+
+    Kept by `AnswerBuilder` until the register is loaded again. Everything handed out is immutable
+    (frozen models, strings, tuples) and so can be shared between answers.
+    """
+
+    def __init__(self, register: register_store.RegisterView, lang: Language) -> None:
         self.reg = register
         self.lang = lang
-        self.tr = translations(lang).gettext
-        self._sources: dict[int, m.SourceRef] = {}
+        tr = self.tr = translations(lang).gettext
+        self.identifier_kinds = _translated(L.IDENTIFIER_KINDS, tr)
+        self.source_kinds = _translated(L.SOURCE_KINDS, tr)
+        self.channels = _translated(L.CHANNELS, tr)
+        self.consent_actions = _translated(L.CONSENT_ACTIONS, tr)
+        self.consent_status = _translated(L.CONSENT_STATUS, tr)
+        self.consent_methods = _translated(L.CONSENT_METHODS, tr)
+        self.recipient_roles = _translated(L.RECIPIENT_ROLES, tr)
+        self.default_retention_label = tr(
+            "As long as needed for the purposes named; we erase the data when they are no longer "
+            "needed and no statutory retention period applies."
+        )
+        self.rights = tuple(rights(tr, register.controller))
+        self.not_processed_statement = not_processed_statement(tr)
+        self.adm_texts = (no_adm_statement(tr), adm_statement(tr))
+        self.controller = _controller_out(register)
+        self._bases: dict[str, m.LegalBasisRef] = {}
+        self._retentions: dict[str | None, m.Retention] = {}
+        self._purpose_labels: dict[str, str] = {}
+        self._by_purposes: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
 
-    # -- helpers -------------------------------------------------------------------------------
-    def basis(self, code: str | None) -> m.LegalBasisRef | None:
-        return m.LegalBasisRef(code=code, citation=lb.citation(code, self.lang)) if code else None
+    def basis(self, code: str) -> m.LegalBasisRef:
+        ref = self._bases.get(code)
+        if ref is None:
+            ref = _remember(
+                self._bases, code, m.LegalBasisRef(code=code, citation=lb.citation(code, self.lang))
+            )
+        return ref
 
     def purpose_label(self, key: str) -> str:
-        activity = self.reg.activities.get(key)
-        return activity.name.get(self.lang) if activity else key
+        label = self._purpose_labels.get(key)
+        if label is None:
+            activity = self.reg.activities.get(key)
+            label = _remember(self._purpose_labels, key, activity.name.get(self.lang) if activity else key)
+        return label
 
-    def retention_of(self, rule_key: str | None, collected_at: datetime | None = None) -> m.Retention:
-        rule = self.reg.retention_rules.get(rule_key) if rule_key else None
-        if rule is None:
-            return m.Retention(
-                rule=rule_key,
-                label=self.tr(
-                    "As long as needed for the purposes named; we erase the data when they are no longer "
-                    "needed and no statutory retention period applies."
-                ),
-            )
-        return m.Retention(
-            rule=rule.key,
-            label=rule.label(self.lang),
-            months=rule.months,
-            until=rule.until(collected_at) if collected_at else None,
-            legal_ref=rule.legal_ref,
-        )
+    def retention(self, rule_key: str | None) -> m.Retention:
+        """The retention under a rule, without the day it ends."""
+        retention = self._retentions.get(rule_key)
+        if retention is None:
+            rule = self.reg.retention_rules.get(rule_key) if rule_key else None
+            if rule is None:
+                retention = m.Retention(rule=rule_key, label=self.default_retention_label)
+            else:
+                retention = m.Retention(
+                    rule=rule.key, label=rule.label(self.lang), months=rule.months, legal_ref=rule.legal_ref
+                )
+            _remember(self._retentions, rule_key, retention)
+        return retention
 
-    def record_retention_rule(self, explicit: str | None, purposes: Iterable[str]) -> str | None:
-        if explicit:
-            return explicit
+    def purpose_defaults(self, purposes: Sequence[str]) -> tuple[str | None, str | None]:
+        """Legal basis and retention rule the register gives data kept for these purposes."""
+        key = tuple(purposes)
+        defaults = self._by_purposes.get(key)
+        if defaults is None:
+            defaults = (self._registered_basis(purposes), self._registered_retention_rule(purposes))
+            _remember(self._by_purposes, key, defaults)
+        return defaults
+
+    def _registered_basis(self, purposes: Sequence[str]) -> str | None:
+        for key in purposes:
+            activity = self.reg.activities.get(key)
+            if activity:
+                return activity.legal_basis[0]
+        return None
+
+    def _registered_retention_rule(self, purposes: Sequence[str]) -> str | None:
+        """Of the rules of the purposes' activities, the one keeping data longest."""
         rules: list[RetentionRule] = [
             self.reg.retention_rules[activity.retention]
             for key in purposes
@@ -160,124 +309,146 @@ class _Build:
             return None
         return max(rules, key=lambda rule: -1 if rule.months is None else rule.months).key
 
-    def source(self, row: Any) -> m.SourceRef | None:
-        """The source of a row selected with `SOURCE_COLUMNS` (None when the row has none)."""
-        if row.src_id is None:
+
+_MEMO_LIMIT = 4096
+"""Entries a `_Context` memo may hold: its keys come from the data, so they are bounded only by this."""
+
+
+def _remember(memo: dict[K, V], key: K, value: V) -> V:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _translated(vocabulary: dict[str, str], translate: L.Translate) -> dict[str, str]:
+    """A vocabulary's labels in one language (look up with `.get(key, key)`, as `labels.label` does)."""
+    return {key: L.label(vocabulary, key, translate) for key in vocabulary}
+
+
+def _controller_out(register: register_store.RegisterView) -> m.ControllerOut | None:
+    info = register.controller
+    if info is None:
+        return None
+    return m.ControllerOut(
+        name=info.name,
+        address=info.address,
+        email=info.email,
+        phone=info.phone,
+        website=info.website,
+        dpo_name=info.dpo.name,
+        dpo_email=info.dpo.email,
+        dpo_address=info.dpo.address,
+        supervisory_authority=info.supervisory_authority.name,
+        supervisory_authority_address=info.supervisory_authority.address,
+        supervisory_authority_url=info.supervisory_authority.url,
+    )
+
+
+class _Build:
+    def __init__(self, connection: Connection, context: _Context) -> None:
+        self.c = connection
+        self.cx = context
+        self.reg = context.reg
+        self.lang = context.lang
+        self.tr = context.tr
+        self._sources: dict[int, m.SourceRef] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def basis(self, code: str | None) -> m.LegalBasisRef | None:
+        return self.cx.basis(code) if code else None
+
+    def purpose_label(self, key: str) -> str:
+        return self.cx.purpose_label(key)
+
+    def retention_of(self, rule_key: str | None, collected_at: datetime | None = None) -> m.Retention:
+        rule = self.reg.retention_rules.get(rule_key) if rule_key and collected_at else None
+        until = rule.until(collected_at) if rule and collected_at else None
+        if rule is None or until is None:
+            return self.cx.retention(rule_key)
+        return m.Retention(
+            rule=rule.key,
+            label=rule.label(self.lang),
+            months=rule.months,
+            until=until,
+            legal_ref=rule.legal_ref,
+        )
+
+    def source(self, columns: Sequence[Any]) -> m.SourceRef | None:
+        """The source in the `SOURCE_COLUMNS` of a row, `row[_SOURCE:]` (None when the row has none)."""
+        src_id, kind, channel, name, detail, received_at, public = columns
+        if src_id is None:
             return None
-        cached = self._sources.get(row.src_id)
+        cached = self._sources.get(src_id)
         if cached is None:
-            cached = m.SourceRef(
-                kind=row.src_kind,
-                kind_label=L.label(L.SOURCE_KINDS, row.src_kind, self.tr),
-                channel=row.src_channel,
-                channel_label=L.label(L.CHANNELS, row.src_channel, self.tr) if row.src_channel else None,
-                name=row.src_name,
-                detail=row.src_detail,
-                received_at=row.src_received_at,
-                publicly_accessible=row.src_public,
-                collected_from_subject=row.src_kind in ("channel", "subject"),
+            cached = self._sources[src_id] = m.SourceRef(
+                kind=kind,
+                kind_label=self.cx.source_kinds.get(kind, kind),
+                channel=channel,
+                channel_label=self.cx.channels.get(channel, channel) if channel else None,
+                name=name,
+                detail=detail,
+                received_at=received_at,
+                publicly_accessible=public,
+                collected_from_subject=kind in ("channel", "subject"),
             )
-            self._sources[row.src_id] = cached
         return cached
 
-    def recipient(self, row: Any) -> m.RecipientOut:
-        spec = self.reg.recipients.get(row.name)
+    def recipient(self, name: str, role: str, country: str | None, safeguard: str | None) -> m.RecipientOut:
+        spec = self.reg.recipients.get(name)
         description = spec.description.get(self.lang) if spec and spec.description else None
         return m.RecipientOut(
-            name=row.name,
-            role=row.role,
-            role_label=L.label(L.RECIPIENT_ROLES, row.role, self.tr),
-            country=row.country,
-            third_country=bool(row.country) and row.country not in EEA,
-            safeguard=row.safeguard,
+            name=name,
+            role=role,
+            role_label=self.cx.recipient_roles.get(role, role),
+            country=country,
+            third_country=bool(country) and country not in EEA,
+            safeguard=safeguard,
             description=description,
         )
 
     # -- sections ------------------------------------------------------------------------------
     def identifiers(self, subject_id: int) -> list[m.Identifier]:
-        s = t.Source
-        rows = self.c.execute(
-            select(t.Identifier.kind, t.Identifier.value, t.Identifier.seen_at, *SOURCE_COLUMNS)
-            .outerjoin(s, s.id == t.Identifier.source_id)
-            .where(t.Identifier.subject_id == subject_id)
-            .order_by(t.Identifier.seen_at, t.Identifier.id)
-        )
+        labels = self.cx.identifier_kinds
         return [
             m.Identifier(
                 kind=row.kind,
-                label=L.label(L.IDENTIFIER_KINDS, row.kind, self.tr),
+                label=labels.get(row.kind, row.kind),
                 value=row.value,
                 since=row.seen_at,
-                source=self.source(row),
+                source=self.source(row[_SOURCE:]),
             )
-            for row in rows
+            for row in self.c.execute(IDENTIFIERS, {"subject_id": subject_id}).all()
         ]
 
     def records(self, subject_id: int) -> list[m.Record]:
-        r, s = t.Record, t.Source
-        rows = self.c.execute(
-            select(
-                r.id.label("record_id"),
-                r.category,
-                r.value,
-                r.collected_at,
-                r.collected_date_only,
-                r.purposes,
-                r.legal_basis,
-                r.retention_rule,
-                *SOURCE_COLUMNS,
+        cx, lang = self.cx, self.lang
+        result = []
+        for row in self.c.execute(RECORDS, {"subject_id": subject_id}).all():
+            record_id, category, value, collected_at, date_only, purposes, basis, rule = row[:_SOURCE]
+            default_basis, default_rule = cx.purpose_defaults(purposes)
+            source = self.source(row[_SOURCE:])
+            assert source is not None, "a record without a source cannot be stored"
+            result.append(
+                m.Record(
+                    id=record_id,
+                    category=category,
+                    label=categories.label(category, lang),
+                    value=value,
+                    source=source,
+                    collected_at=collected_at,
+                    collected_date_only=date_only,
+                    purposes=purposes,
+                    legal_basis=self.basis(basis or default_basis),
+                    retention=self.retention_of(rule or default_rule, collected_at),
+                )
             )
-            .join(s, s.id == r.source_id)
-            .where(r.subject_id == subject_id)
-            .order_by(r.collected_at, r.id)
-        )
-        return [
-            m.Record(
-                id=row.record_id,
-                category=row.category,
-                label=categories.label(row.category, self.lang),
-                value=row.value,
-                source=self.source(row) or _missing_source(),
-                collected_at=row.collected_at,
-                collected_date_only=row.collected_date_only,
-                purposes=row.purposes,
-                legal_basis=self.basis(row.legal_basis or self.registered_basis(row.purposes)),
-                retention=self.retention_of(
-                    self.record_retention_rule(row.retention_rule, row.purposes), row.collected_at
-                ),
-            )
-            for row in rows
-        ]
-
-    def registered_basis(self, purposes: list[str]) -> str | None:
-        for key in purposes:
-            activity = self.reg.activities.get(key)
-            if activity:
-                return activity.legal_basis[0]
-        return None
+        return result
 
     def consents(self, subject_id: int) -> list[m.Consent]:
-        ce, s = t.ConsentEvent, t.Source
-        rows = self.c.execute(
-            select(
-                t.Consent.id.label("consent_id"),
-                t.Consent.purpose,
-                t.Consent.channel.label("consent_channel"),
-                ce.action,
-                ce.at,
-                ce.method,
-                ce.wording,
-                ce.wording_version,
-                ce.evidence,
-                *SOURCE_COLUMNS,
-            )
-            .join(ce, ce.consent_id == t.Consent.id)
-            .outerjoin(s, s.id == ce.source_id)
-            .where(t.Consent.subject_id == subject_id)
-            .order_by(t.Consent.purpose, t.Consent.channel, ce.at, ce.id)
-        )
+        cx = self.cx
         grouped: dict[int, list[Any]] = defaultdict(list)
-        for row in rows:
+        for row in self.c.execute(CONSENTS, {"subject_id": subject_id}).all():
             grouped[row.consent_id].append(row)
         result = []
         for events in grouped.values():
@@ -290,25 +461,25 @@ class _Build:
             result.append(
                 m.Consent(
                     purpose=first.purpose,
-                    purpose_label=self.purpose_label(first.purpose),
+                    purpose_label=cx.purpose_label(first.purpose),
                     channel=first.consent_channel,
-                    channel_label=L.label(L.CHANNELS, first.consent_channel, self.tr),
+                    channel_label=cx.channels.get(first.consent_channel, first.consent_channel),
                     status=state.value,
-                    status_label=L.label(L.CONSENT_STATUS, state.value, self.tr),
+                    status_label=cx.consent_status.get(state.value, state.value),
                     granted_at=granted[-1] if granted else None,
                     withdrawn_at=withdrawn[-1] if withdrawn and state.value == "withdrawn" else None,
                     double_opt_in="requested" in actions and "confirmed" in actions,
                     events=[
                         m.ConsentEventOut(
                             action=e.action,
-                            action_label=L.label(L.CONSENT_ACTIONS, e.action, self.tr),
+                            action_label=cx.consent_actions.get(e.action, e.action),
                             at=e.at,
                             method=e.method,
-                            method_label=L.label(L.CONSENT_METHODS, e.method, self.tr) if e.method else None,
+                            method_label=cx.consent_methods.get(e.method, e.method) if e.method else None,
                             wording=e.wording,
                             wording_version=e.wording_version,
                             evidence=e.evidence or {},
-                            source=self.source(e),
+                            source=self.source(e[_SOURCE:]),
                         )
                         for e in events
                     ],
@@ -317,16 +488,9 @@ class _Build:
         return result
 
     def disclosures(self, subject_id: int) -> list[m.Disclosure]:
-        d, rc = t.Disclosure, t.Recipient
-        rows = self.c.execute(
-            select(d.at, d.categories, d.purpose, d.legal_basis, d.reference, rc)
-            .join(rc, rc.id == d.recipient_id)
-            .where(d.subject_id == subject_id)
-            .order_by(d.at, d.id)
-        )
         return [
             m.Disclosure(
-                recipient=self.recipient(row),
+                recipient=self.recipient(row.name, row.role, row.country, row.safeguard),
                 at=row.at,
                 categories=row.categories,
                 category_labels=[categories.label(key, self.lang) for key in row.categories],
@@ -335,20 +499,20 @@ class _Build:
                 legal_basis=self.basis(row.legal_basis),
                 reference=row.reference,
             )
-            for row in rows
+            for row in self.c.execute(DISCLOSURES, {"subject_id": subject_id}).all()
         ]
 
     # -- the whole answer ----------------------------------------------------------------------
     def answer(self, subject_id: int | None) -> m.Answer:
         now = datetime.now(UTC)
-        controller = self.controller()
+        cx = self.cx
         if subject_id is None:
             return m.Answer(
                 language=self.lang,
                 generated_at=now,
-                controller=controller,
+                controller=cx.controller,
                 processed=False,
-                statement=not_processed_statement(self.tr),
+                statement=cx.not_processed_statement,
                 subject=None,
                 records=[],
                 consents=[],
@@ -358,9 +522,9 @@ class _Build:
                 recipients=[],
                 sources=[],
                 retention=[],
-                rights=rights(self.tr, self.reg.controller),
+                rights=list(cx.rights),
                 automated_decision_making=m.AutomatedDecisionMaking(
-                    exists=False, statement=no_adm_statement(self.tr), decisions=[]
+                    exists=False, statement=cx.adm_texts[0], decisions=[]
                 ),
                 third_country_transfers=[],
             )
@@ -371,35 +535,13 @@ class _Build:
         return summarise(
             self,
             now=now,
-            controller=controller,
+            controller=cx.controller,
             subject=m.SubjectInfo(id=subject_id, identifiers=identifiers),
             records=records,
             consents=consents,
             disclosures=disclosures,
             statement=processed_statement(self.tr, len(records), len(consents), len(disclosures)),
-            rights=rights(self.tr, self.reg.controller),
-            adm_texts=(no_adm_statement(self.tr), adm_statement(self.tr)),
+            rights=list(cx.rights),
+            adm_texts=cx.adm_texts,
             transfer_text=lambda country, safeguard: transfer_statement(self.tr, country, safeguard),
         )
-
-    def controller(self) -> m.ControllerOut | None:
-        info = self.reg.controller
-        if info is None:
-            return None
-        return m.ControllerOut(
-            name=info.name,
-            address=info.address,
-            email=info.email,
-            phone=info.phone,
-            website=info.website,
-            dpo_name=info.dpo.name,
-            dpo_email=info.dpo.email,
-            dpo_address=info.dpo.address,
-            supervisory_authority=info.supervisory_authority.name,
-            supervisory_authority_address=info.supervisory_authority.address,
-            supervisory_authority_url=info.supervisory_authority.url,
-        )
-
-
-def _missing_source() -> m.SourceRef:
-    raise AssertionError("a record without a source cannot be stored")

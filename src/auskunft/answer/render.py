@@ -87,7 +87,11 @@ def to_pdf(answer: Answer) -> bytes:
 
 def to_text(answer: Answer) -> str:
     purpose_labels = {p.key: p.label for p in answer.purposes}
-    return _environment(answer.language).get_template("answer.txt.j2").render(a=answer, purpose_labels=purpose_labels)
+    return (
+        _environment(answer.language)
+        .get_template("answer.txt.j2")
+        .render(a=answer, purpose_labels=purpose_labels)
+    )
 
 
 def render(answer: Answer, fmt: Format) -> bytes:

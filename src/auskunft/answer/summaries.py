@@ -166,7 +166,7 @@ def _recipients(
             if spec is None or name in seen:
                 continue
             seen[name] = m.RecipientSummary(
-                recipient=build.recipient(spec),
+                recipient=build.recipient(spec.name, spec.role, spec.country, spec.safeguard),
                 disclosed=False,
                 categories=sorted(activity.categories),
                 purposes=[key],
@@ -197,10 +197,13 @@ def _retention(records: list[m.Record]) -> list[m.RetentionSummary]:
     grouped: dict[str, tuple[m.Retention, set[str]]] = {}
     for record in records:
         key = record.retention.rule or ""
-        retention, cats = grouped.setdefault(
-            key, (record.retention.model_copy(update={"until": None}), set())
-        )
-        cats.add(record.category)
+        entry = grouped.get(key)
+        if entry is None:
+            retention = record.retention
+            if retention.until is not None:
+                retention = retention.model_copy(update={"until": None})
+            entry = grouped[key] = (retention, set())
+        entry[1].add(record.category)
     return [
         m.RetentionSummary(retention=retention, categories=sorted(cats))
         for retention, cats in grouped.values()
