@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from enum import StrEnum
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email

@@ -10,16 +10,16 @@ come from the id allocator, so no row has to be read back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from auskunft.domain.identifiers import IdentifierKind
+from auskunft.ingest.parse import Ident
 from auskunft.store import tables as t
 from auskunft.store.bulk import BulkWriter
 from auskunft.store.sequences import Allocator
-
-Identifiers = tuple[tuple[IdentifierKind, str], ...]
 
 
 class IdentityResolver:
@@ -31,7 +31,11 @@ class IdentityResolver:
         self._subject_of: dict[bytes, int] = {}
         self._ids = Allocator(connection, "subjects")
         self._new_subjects: list[int] = []
-        self._new_identifiers: list[tuple[int, str, str, bytes, datetime, int | None]] = []
+        self._new_identifiers: list[tuple[int, str, str, bytes, Any, int | None]] = []
+        self.created_ids: set[int] = set()
+        """Subjects created in this transaction (they have no consents in the database yet)."""
+        self.before_merge: Callable[[], None] = lambda: None
+        """Called before a merge moves rows in the database: pending rows must be there by then."""
         self.created = 0
         self.merged = 0
         self.subject_redirect: dict[int, int] = {}
@@ -41,47 +45,54 @@ class IdentityResolver:
 
     def prefetch(self, lookups: list[bytes]) -> None:
         wanted = [lookup for lookup in set(lookups) if lookup not in self._subject_of]
-        for start in range(0, len(wanted), 5000):
-            rows = self._connection.execute(
-                select(t.Identifier.lookup, t.Identifier.subject_id).where(
-                    t.Identifier.lookup.in_(wanted[start : start + 5000])
-                )
-            )
-            self._subject_of.update({lookup: subject for lookup, subject in rows})
+        rows = self._bulk.select_in("SELECT lookup, subject_id FROM identifiers WHERE lookup IN ({})", wanted)
+        self._subject_of.update((bytes(lookup), subject) for lookup, subject in rows)
 
-    def resolve(
-        self, identifiers: Identifiers, lookups: list[bytes], seen_at: datetime, source_id: int | None
-    ) -> int:
-        """The subject these identifiers name; identifiers not yet known are added to it."""
-        found = sorted({self._subject_of[lookup] for lookup in lookups if lookup in self._subject_of})
+    def known(self, lookup: bytes) -> int | None:
+        """The subject an identifier points at so far."""
+        return self._subject_of.get(lookup)
+
+    def resolve(self, identifiers: tuple[Ident, ...], seen_at: Any, source_id: int | None) -> int:
+        """The subject these identifiers name; identifiers not yet known are added to it.
+
+        `seen_at` is the event's time as the database stores it (see BulkWriter.datetime).
+        """
+        subject_of = self._subject_of
+        if len(identifiers) == 1:  # the common case, without building a set
+            subject = subject_of.get(identifiers[0][2])
+            found = [] if subject is None else [subject]
+        else:
+            found = sorted({subject_of[lookup] for _, _, lookup in identifiers if lookup in subject_of})
         if not found:
             subject_id = self._ids.next()
             self._new_subjects.append(subject_id)
+            self.created_ids.add(subject_id)
             self.created += 1
         else:
             subject_id = found[0]
             for other in found[1:]:
                 self._merge(other, into=subject_id)
-        for (kind, value), lookup in zip(identifiers, lookups, strict=True):
-            if lookup not in self._subject_of:
-                self._subject_of[lookup] = subject_id
-                self._new_identifiers.append((subject_id, kind.value, value, lookup, seen_at, source_id))
+        for kind, value, lookup in identifiers:
+            if lookup not in subject_of:
+                subject_of[lookup] = subject_id
+                self._new_identifiers.append((subject_id, kind, value, lookup, seen_at, source_id))
         return subject_id
 
     def flush(self, bulk: BulkWriter) -> None:
         """Write the subjects and identifiers collected so far."""
         if self._new_subjects:
             now = bulk.datetime(datetime.now(UTC))
-            bulk.insert(t.Subject.__table__, ("id", "created_at"), [(pk, now) for pk in self._new_subjects])
+            subjects = [(pk, now) for pk in self._new_subjects]
+            bulk.insert(t.Subject.__tablename__, ("id", "created_at"), subjects)
             self._new_subjects = []
         if self._new_identifiers:
             redirect = self.subject_redirect
             rows = [
-                (redirect.get(subject, subject), kind, value, lookup, bulk.datetime(seen_at), source_id)
+                (redirect.get(subject, subject), kind, value, lookup, seen_at, source_id)
                 for subject, kind, value, lookup, seen_at, source_id in self._new_identifiers
             ]
             bulk.insert(
-                t.Identifier.__table__,
+                t.Identifier.__tablename__,
                 ("subject_id", "kind", "value", "lookup", "seen_at", "source_id"),
                 rows,
             )
@@ -89,6 +100,7 @@ class IdentityResolver:
 
     def _merge(self, other: int, into: int) -> None:
         self.flush(self._bulk)
+        self.before_merge()
         c = self._connection
         for table in (t.Identifier, t.Record, t.Disclosure):
             c.execute(update(table).where(table.subject_id == other).values(subject_id=into))

@@ -5,6 +5,7 @@ Fields not named here are allowed and ignored, so that producers can add their o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -13,11 +14,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     PlainSerializer,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic_core import CoreSchema, core_schema
 
 from auskunft.domain import categories, legal_basis
 from auskunft.domain.consent import ConsentAction
@@ -28,6 +31,26 @@ EVENT_FORMAT_VERSION = 1
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class OneOf:
+    """Annotation: the (stripped) key must be one of `values`; checked by pydantic-core, not in Python.
+
+    A miss is a `literal_error` whose input is the stripped key; `parse._describe` words it.
+    """
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.values = sorted(values)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.chain_schema([handler(source), core_schema.literal_schema(self.values)])
+
+
+CategoryKey = Annotated[Key, OneOf(categories.taxonomy())]
+"""A fideslang data category key (see `_describe` in parse.py for the message of an unknown one)."""
+LegalBasisKey = Annotated[Key, OneOf(legal_basis.LEGAL_BASES)]
+UNKNOWN_CATEGORY = "unknown category {!r} (use a fideslang data category key)"
+UNKNOWN_LEGAL_BASIS = "unknown legal basis {!r} (use art6_1_a ... art6_1_f, art9_2_a ... art9_2_j)"
 
 
 class _Open(BaseModel):
@@ -46,22 +69,28 @@ class SubjectRef(BaseModel):
 
     @model_validator(mode="after")
     def _at_least_one(self) -> SubjectRef:
-        if not self.items():
+        if (
+            self.email is None
+            and self.phone is None
+            and self.customer_number is None
+            and self.postal_address is None
+            and self.external_id is None
+        ):
             raise ValueError("subject needs at least one identifier")
         return self
 
     def items(self) -> list[tuple[IdentifierKind, str]]:
-        return [
-            (IdentifierKind(name), value)
-            for name, value in (
-                ("email", self.email),
-                ("phone", self.phone),
-                ("customer_number", self.customer_number),
-                ("postal_address", self.postal_address),
-                ("external_id", self.external_id),
-            )
-            if value is not None
-        ]
+        values = (self.email, self.phone, self.customer_number, self.postal_address, self.external_id)
+        return [(kind, value) for kind, value in zip(_KINDS, values, strict=True) if value is not None]
+
+
+_KINDS = (
+    IdentifierKind.EMAIL,
+    IdentifierKind.PHONE,
+    IdentifierKind.CUSTOMER_NUMBER,
+    IdentifierKind.POSTAL_ADDRESS,
+    IdentifierKind.EXTERNAL_ID,
+)
 
 
 class SourceRef(_Open):
@@ -93,14 +122,8 @@ class SourceRef(_Open):
 
 def _check_category(key: str) -> str:
     if not categories.is_known(key):
-        raise ValueError(f"unknown category {key!r} (use a fideslang data category key)")
+        raise ValueError(UNKNOWN_CATEGORY.format(key))
     return key
-
-
-def _check_legal_basis(code: str | None) -> str | None:
-    if code is not None and not legal_basis.is_known(code):
-        raise ValueError(f"unknown legal basis {code!r} (use art6_1_a ... art6_1_f, art9_2_a ... art9_2_j)")
-    return code
 
 
 def _instant(value: Any) -> Instant:
@@ -131,16 +154,13 @@ class _Event(_Open):
 
 class RecordEvent(_Event):
     type: Literal["record"]
-    category: Key
+    category: CategoryKey
     value: Any = Field(...)
     source: SourceRef
     collected_at: Timestamp
     purposes: list[Key] = Field(min_length=1)
-    legal_basis: Key | None = None
+    legal_basis: LegalBasisKey | None = None
     retention: Key | None = None
-
-    _category = field_validator("category")(_check_category)
-    _basis = field_validator("legal_basis")(_check_legal_basis)
 
     @field_validator("value")
     @classmethod
@@ -175,11 +195,9 @@ class DisclosureEvent(_Event):
     recipient: RecipientRef
     categories: list[Key] = Field(min_length=1)
     purpose: Key | None = None
-    legal_basis: Key | None = None
+    legal_basis: LegalBasisKey | None = None
     at: Timestamp
     reference: Text | None = None
-
-    _basis = field_validator("legal_basis")(_check_legal_basis)
 
     @field_validator("categories")
     @classmethod

@@ -1,8 +1,7 @@
-"""Writing one batch of validated events inside one transaction."""
+"""Writing one batch of prepared events (parse.Prepared) inside one transaction."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -10,19 +9,60 @@ from typing import Any
 from sqlalchemy import Connection, Insert, insert, select
 
 from auskunft.ingest.identity import IdentityResolver
-from auskunft.ingest.parse import ParsedEvent
+from auskunft.ingest.parse import (
+    CONSENT,
+    RECORD,
+    Prepared,
+    RecipientRow,
+    SourceRow,
+)
 from auskunft.ingest.report import IngestReport, LineError
-from auskunft.ingest.schema import ConsentEvent, RecipientRef, RecordEvent, SourceRef
 from auskunft.store import sequences
 from auskunft.store import tables as t
-from auskunft.store.blind_index import BlindIndex
 from auskunft.store.bulk import BulkWriter
 
-
-@dataclass(frozen=True, slots=True)
-class Numbered:
-    line: int
-    parsed: ParsedEvent
+_RECORD_COLUMNS = (
+    "subject_id",
+    "category",
+    "value",
+    "source_id",
+    "collected_at",
+    "collected_date_only",
+    "purposes",
+    "legal_basis",
+    "retention_rule",
+    "event_id",
+)
+_CONSENT_EVENT_COLUMNS = (
+    "consent_id",
+    "action",
+    "at",
+    "method",
+    "wording",
+    "wording_version",
+    "evidence",
+    "source_id",
+    "event_id",
+)
+_DISCLOSURE_COLUMNS = (
+    "subject_id",
+    "recipient_id",
+    "at",
+    "categories",
+    "purpose",
+    "legal_basis",
+    "reference",
+    "event_id",
+)
+_SOURCE_COLUMNS = (
+    "kind",
+    "channel",
+    "name",
+    "detail",
+    "received_at",
+    "publicly_accessible",
+    "contract",
+)
 
 
 @dataclass(slots=True)
@@ -41,227 +81,138 @@ class Outcome:
         report.subjects_merged += self.merged
 
 
-def _value_text(value: Any) -> str:
-    return value if isinstance(value, str) else BulkWriter.json(value)
-
-
-def source_fingerprint(source: SourceRef) -> bytes:
-    parts = [source.kind, source.channel, source.name, source.detail, source.received_at, source.contract]
-    text = "\x1f".join("" if part is None else str(part) for part in parts)
-    return hashlib.blake2b(text.encode(), digest_size=32).digest()
-
-
 class BatchWriter:
     """Writes one batch inside the given transaction."""
 
-    def __init__(self, connection: Connection, index: BlindIndex) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._c = connection
-        self._index = index
         self._bulk = BulkWriter(connection)
         self._identity = IdentityResolver(connection, self._bulk)
+        self._identity.before_merge = self._before_merge
         self._sources: dict[bytes, int] = {}
-        self._fingerprints: dict[SourceRef, bytes] = {}
         self._recipients: dict[str, int] = {}
         self._consents: dict[tuple[int, str, str], int] = {}
+        """(subject, purpose, channel) -> consent id; ids < 0 stand for consents not inserted yet."""
+        self._consents_known: set[int] = set()
+        """Subjects all of whose consents are in `_consents`."""
+        self._new_consents: list[tuple[int, str, str]] = []
+        self._new_consent_ids: list[int] = []
 
-    def write(self, batch: list[Numbered]) -> Outcome:
+    def write(self, batch: list[Prepared]) -> Outcome:
         outcome = Outcome()
         fresh = self._drop_repeats(batch, outcome)
         if not fresh:
             return outcome
-        lookups = [
-            [self._index.lookup(kind.value, value) for kind, value in item.parsed.identifiers]
-            for item in fresh
-        ]
-        self._identity.prefetch([lookup for per_event in lookups for lookup in per_event])
+        identity = self._identity
+        identity.prefetch([lookup for item in fresh for _, _, lookup in item[4]])
         self._prefetch_sources(fresh)
+        self._prefetch_consents(fresh)
         event_ids = self._store_events(fresh)
-        to_db = self._bulk.datetime
-        records: list[list[Any]] = []
+        records: list[tuple[Any, ...]] = []
         consent_events: list[list[Any]] = []
         disclosures: list[list[Any]] = []
-        for item, event_pk, event_lookups in zip(fresh, event_ids, lookups, strict=True):
-            event = item.parsed.event
-            identifiers = item.parsed.identifiers
-            if isinstance(event, RecordEvent):
-                source_id = self._source_id(event.source)
-                at = event.collected_at.at
-                subject = self._identity.resolve(identifiers, event_lookups, at, source_id)
+        stored = outcome.stored
+        sources = self._sources
+        for (_, _, kind, _, identifiers, at, body), event_pk in zip(fresh, event_ids, strict=True):
+            stored[kind] = stored.get(kind, 0) + 1
+            if kind == RECORD:
+                category, value, source, date_only, purposes, basis, retention = body
+                source_id = sources.get(source[0])
+                if source_id is None:
+                    source_id = self._source_id(source)
+                subject = identity.resolve(identifiers, at, source_id)
                 records.append(
-                    [
-                        subject,
-                        event.category,
-                        _value_text(event.value),
-                        source_id,
-                        to_db(at),
-                        event.collected_at.date_only,
-                        self._bulk.json(event.purposes),
-                        event.legal_basis,
-                        event.retention,
-                        event_pk,
-                    ]
+                    (subject, category, value, source_id, at, date_only, purposes, basis, retention, event_pk)
                 )
-            elif isinstance(event, ConsentEvent):
-                source_id = self._source_id(event.source) if event.source else None
-                subject = self._identity.resolve(identifiers, event_lookups, event.at.at, source_id)
+            elif kind == CONSENT:
+                purpose, channel, action, method, wording, version, evidence, consent_source = body
+                source_id = self._source_id(consent_source) if consent_source is not None else None
+                subject = identity.resolve(identifiers, at, source_id)
                 consent_events.append(
                     [
-                        self._consent_id(subject, event.purpose, event.channel),
-                        event.action.value,
-                        to_db(event.at.at),
-                        event.method,
-                        event.wording,
-                        event.wording_version,
-                        self._bulk.json(event.evidence),
+                        self._consent_id(subject, purpose, channel),
+                        action,
+                        at,
+                        method,
+                        wording,
+                        version,
+                        evidence,
                         source_id,
                         event_pk,
                     ]
                 )
             else:
-                subject = self._identity.resolve(identifiers, event_lookups, event.at.at, None)
-                disclosures.append(
-                    [
-                        subject,
-                        self._recipient_id(event.recipient),
-                        to_db(event.at.at),
-                        self._bulk.json(event.categories),
-                        event.purpose,
-                        event.legal_basis,
-                        event.reference,
-                        event_pk,
-                    ]
-                )
-            outcome.stored[event.type] = outcome.stored.get(event.type, 0) + 1
-        self._identity.flush(self._bulk)
-        if self._identity.merged:
-            self._redirect(records, disclosures, consent_events)
+                recipient, categories, why, basis, reference = body
+                subject = identity.resolve(identifiers, at, None)
+                recipient_id = self._recipient_id(recipient)
+                disclosures.append([subject, recipient_id, at, categories, why, basis, reference, event_pk])
+        identity.flush(self._bulk)
+        self._flush_consents()
+        if identity.merged:  # point rows collected before a merge at the surviving subject
+            subjects = identity.subject_redirect
+            records = [(subjects.get(row[0], row[0]), *row[1:]) for row in records]
+            for row in disclosures:
+                row[0] = subjects.get(row[0], row[0])
+        self._bulk.insert(t.Record.__tablename__, _RECORD_COLUMNS, records)
+        if consent_events:
+            new_ids = self._new_consent_ids
+            for row in consent_events:
+                if row[0] < 0:
+                    row[0] = new_ids[-row[0] - 1]
+            if identity.merged:
+                merged = identity.consent_redirect
+                for row in consent_events:
+                    while row[0] in merged:
+                        row[0] = merged[row[0]]
         self._bulk.insert(
-            t.Record.__table__,
-            (
-                "subject_id",
-                "category",
-                "value",
-                "source_id",
-                "collected_at",
-                "collected_date_only",
-                "purposes",
-                "legal_basis",
-                "retention_rule",
-                "event_id",
-            ),
-            [tuple(row) for row in records],
+            t.ConsentEvent.__tablename__, _CONSENT_EVENT_COLUMNS, [tuple(row) for row in consent_events]
         )
-        self._bulk.insert(
-            t.ConsentEvent.__table__,
-            (
-                "consent_id",
-                "action",
-                "at",
-                "method",
-                "wording",
-                "wording_version",
-                "evidence",
-                "source_id",
-                "event_id",
-            ),
-            [tuple(row) for row in consent_events],
-        )
-        self._bulk.insert(
-            t.Disclosure.__table__,
-            (
-                "subject_id",
-                "recipient_id",
-                "at",
-                "categories",
-                "purpose",
-                "legal_basis",
-                "reference",
-                "event_id",
-            ),
-            [tuple(row) for row in disclosures],
-        )
-        outcome.created, outcome.merged = self._identity.created, self._identity.merged
+        disclosure_rows = [tuple(row) for row in disclosures]
+        self._bulk.insert(t.Disclosure.__tablename__, _DISCLOSURE_COLUMNS, disclosure_rows)
+        outcome.created, outcome.merged = identity.created, identity.merged
         return outcome
 
-    def _redirect(
-        self, records: list[list[Any]], disclosures: list[list[Any]], consents: list[list[Any]]
-    ) -> None:
-        """Point rows collected before a merge in this batch at the surviving subject and consent."""
-        subjects, merged_consents = self._identity.subject_redirect, self._identity.consent_redirect
-        for row in (*records, *disclosures):
-            row[0] = subjects.get(row[0], row[0])
-        for row in consents:
-            row[0] = merged_consents.get(row[0], row[0])
-
-    def _drop_repeats(self, batch: list[Numbered], outcome: Outcome) -> list[Numbered]:
-        keys = list({item.parsed.event.event_id for item in batch})
-        stored: dict[str, bytes] = {}
-        for start in range(0, len(keys), 5000):
-            rows = self._c.execute(
-                select(t.IngestEvent.event_key, t.IngestEvent.digest).where(
-                    t.IngestEvent.event_key.in_(keys[start : start + 5000])
-                )
-            )
-            stored.update({key: digest for key, digest in rows})
-        fresh: list[Numbered] = []
+    def _drop_repeats(self, batch: list[Prepared], outcome: Outcome) -> list[Prepared]:
+        keys = list({item[1] for item in batch})
+        sql = "SELECT event_key, digest FROM ingest_events WHERE event_key IN ({})"
+        rows = self._bulk.select_in(sql, keys)
+        stored = {key: bytes(digest) for key, digest in rows}
+        fresh: list[Prepared] = []
         for item in batch:
-            event_id, digest = item.parsed.event.event_id, item.parsed.digest
-            if event_id not in stored:
+            event_id, digest = item[1], item[3]
+            known = stored.get(event_id)
+            if known is None:
                 stored[event_id] = digest
                 fresh.append(item)
-            elif stored[event_id] == digest:
+            elif known == digest:
                 outcome.duplicates += 1
             else:
                 reason = "event_id already used for an event with different content (conflict, not stored)"
-                outcome.errors.append(LineError(item.line, event_id, reason))
+                outcome.errors.append(LineError(item[0], event_id, reason))
         return fresh
 
-    def _store_events(self, fresh: list[Numbered]) -> list[int]:
-        ids = list(sequences.take(self._c, "ingest_events", len(fresh)))
+    def _store_events(self, fresh: list[Prepared]) -> range:
+        ids = sequences.take(self._c, "ingest_events", len(fresh))
         now = self._bulk.datetime(datetime.now(UTC))
         self._bulk.insert(
-            t.IngestEvent.__table__,
+            t.IngestEvent.__tablename__,
             ("id", "event_key", "type", "digest", "ingested_at"),
-            [
-                (pk, item.parsed.event.event_id, item.parsed.event.type, item.parsed.digest, now)
-                for pk, item in zip(ids, fresh, strict=True)
-            ],
+            [(pk, item[1], item[2], item[3], now) for pk, item in zip(ids, fresh, strict=True)],
         )
         return ids
 
-    def _fingerprint(self, source: SourceRef) -> bytes:
-        fingerprint = self._fingerprints.get(source)
-        if fingerprint is None:
-            fingerprint = self._fingerprints[source] = source_fingerprint(source)
-        return fingerprint
+    def _prefetch_sources(self, fresh: list[Prepared]) -> None:
+        wanted = {item[6][2][0] for item in fresh if item[2] == RECORD}
+        wanted.update(item[6][7][0] for item in fresh if item[2] == CONSENT and item[6][7] is not None)
+        sql = "SELECT fingerprint, id FROM sources WHERE fingerprint IN ({})"
+        rows = self._bulk.select_in(sql, list(wanted))
+        self._sources.update((bytes(fingerprint), pk) for fingerprint, pk in rows)
 
-    def _prefetch_sources(self, fresh: list[Numbered]) -> None:
-        wanted = {
-            self._fingerprint(source)
-            for item in fresh
-            if (source := getattr(item.parsed.event, "source", None)) is not None
-        }
-        if wanted:
-            rows = self._c.execute(
-                select(t.Source.fingerprint, t.Source.id).where(t.Source.fingerprint.in_(list(wanted)))
-            )
-            self._sources.update({fingerprint: pk for fingerprint, pk in rows})
-
-    def _source_id(self, source: SourceRef) -> int:
-        fingerprint = self._fingerprint(source)
+    def _source_id(self, source: SourceRow) -> int:
+        fingerprint = source[0]
         pk = self._sources.get(fingerprint)
         if pk is None:
-            values = source.model_dump(
-                include={
-                    "kind",
-                    "channel",
-                    "name",
-                    "detail",
-                    "received_at",
-                    "publicly_accessible",
-                    "contract",
-                }
-            )
+            values = dict(zip(_SOURCE_COLUMNS, source[1:], strict=True))
             pk = self._insert_id(insert(t.Source).values(fingerprint=fingerprint, **values), t.Source.id)
             self._sources[fingerprint] = pk
         return pk
@@ -269,22 +220,44 @@ class BatchWriter:
     def _insert_id(self, statement: Insert, column: Any) -> int:
         return int(self._c.execute(statement.returning(column)).scalar_one())
 
-    def _recipient_id(self, recipient: RecipientRef) -> int:
-        pk = self._recipients.get(recipient.name)
+    def _recipient_id(self, recipient: RecipientRow) -> int:
+        name = recipient[0]
+        pk = self._recipients.get(name)
         if pk is None:
-            found = self._c.scalar(select(t.Recipient.id).where(t.Recipient.name == recipient.name))
+            found = self._c.scalar(select(t.Recipient.id).where(t.Recipient.name == name))
             if found is None:
-                values = recipient.model_dump(include={"name", "role", "country", "safeguard"})
+                values = dict(zip(("name", "role", "country", "safeguard"), recipient, strict=True))
                 found = self._insert_id(insert(t.Recipient).values(**values), t.Recipient.id)
-            pk = self._recipients[recipient.name] = int(found)
+            pk = self._recipients[name] = int(found)
         return pk
 
+    def _prefetch_consents(self, fresh: list[Prepared]) -> None:
+        """Read the consents of the subjects the batch's consent events name, in one go."""
+        known = self._identity.known
+        subjects = {
+            subject
+            for item in fresh
+            if item[2] == CONSENT
+            for _, _, lookup in item[4]
+            if (subject := known(lookup)) is not None
+        }
+        subjects -= self._consents_known
+        rows = self._bulk.select_in(
+            "SELECT subject_id, purpose, channel, id FROM consents WHERE subject_id IN ({})", list(subjects)
+        )
+        self._consents.update(((subject, purpose, channel), pk) for subject, purpose, channel, pk in rows)
+        self._consents_known |= subjects
+
     def _consent_id(self, subject: int, purpose: str, channel: str) -> int:
-        if self._identity.merged:
-            self._consents.clear()
+        """The consent's id; a negative placeholder for one inserted by `_flush_consents`."""
         key = (subject, purpose, channel)
         pk = self._consents.get(key)
-        if pk is None:
+        if pk is not None:
+            return pk
+        # Consents not cached exist only for subjects not prefetched; after a merge, for any subject.
+        if subject not in self._consents_known and (
+            self._identity.merged or subject not in self._identity.created_ids
+        ):
             found = self._c.scalar(
                 select(t.Consent.id).where(
                     t.Consent.subject_id == subject,
@@ -292,11 +265,30 @@ class BatchWriter:
                     t.Consent.channel == channel,
                 )
             )
-            if found is None:
-                self._identity.flush(self._bulk)
-                found = self._insert_id(
-                    insert(t.Consent).values(subject_id=subject, purpose=purpose, channel=channel),
-                    t.Consent.id,
-                )
-            pk = self._consents[key] = int(found)
+            if found is not None:
+                pk = self._consents[key] = int(found)
+                return pk
+        self._new_consents.append(key)
+        pk = self._consents[key] = -len(self._new_consents) - len(self._new_consent_ids)
         return pk
+
+    def _flush_consents(self) -> None:
+        """Insert the consents handed out as placeholders (after the subjects they belong to)."""
+        if self._new_consents:
+            self._identity.flush(self._bulk)
+            pending = self._new_consents
+            columns = ("subject_id", "purpose", "channel")
+            self._bulk.insert(t.Consent.__tablename__, columns, pending)
+            # Read the ids back by the unique (subject, purpose, channel): one query, not one
+            # INSERT ... RETURNING per consent.
+            sql = "SELECT subject_id, purpose, channel, id FROM consents WHERE subject_id IN ({})"
+            rows = self._bulk.select_in(sql, list({subject for subject, _, _ in pending}))
+            ids = {(subject, purpose, channel): pk for subject, purpose, channel, pk in rows}
+            self._new_consent_ids.extend(int(ids[key]) for key in pending)
+            self._new_consents = []
+
+    def _before_merge(self) -> None:
+        """A merge moves and folds consents in the database: write ours first, then forget the cache."""
+        self._flush_consents()
+        self._consents = {}
+        self._consents_known = set()
