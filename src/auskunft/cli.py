@@ -16,6 +16,7 @@ from auskunft.domain.identifiers import IdentifierKind
 from auskunft.errors import AuskunftError
 from auskunft.i18n import language
 from auskunft.ledger import Actor, Ledger
+from auskunft.marketing import cli as marketing_cli
 
 app = typer.Typer(
     help="auskunft: the personal-data ledger and its Art. 15 answers.",
@@ -26,6 +27,7 @@ register_app = typer.Typer(help="The register of processing activities (Art. 30 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(register_app, name="register")
 app.add_typer(db_app, name="db")
+app.add_typer(marketing_cli.app, name="marketing")
 
 err = Console(stderr=True, soft_wrap=True)
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from auskunft.answer.builder import AnswerBuilder, SubjectQuery, find_subject
 from auskunft.answer.model import Answer
@@ -69,6 +69,10 @@ class Ledger:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def register(self, connection: Connection) -> register_store.RegisterView:
+        """The register as stored (cached until it is loaded again)."""
+        return self._answers.register(connection)
 
     def is_empty(self) -> bool:
         with self.engine.connect() as connection:

@@ -102,7 +102,7 @@ class IdentityResolver:
         self.flush(self._bulk)
         self.before_merge()
         c = self._connection
-        for table in (t.Identifier, t.Record, t.Disclosure):
+        for table in (t.Identifier, t.Record, t.Disclosure, t.Objection):
             c.execute(update(table).where(table.subject_id == other).values(subject_id=into))
         kept = {
             (purpose, channel): consent_id

@@ -24,15 +24,16 @@ from auskunft.errors import InvalidEvent, InvalidIdentifier
 from auskunft.ingest.schema import (
     UNKNOWN_CATEGORY,
     UNKNOWN_LEGAL_BASIS,
+    AnyEvent,
     ConsentEvent,
-    DisclosureEvent,
     Event,
+    ObjectionEvent,
     RecordEvent,
     SourceRef,
 )
 from auskunft.store.blind_index import BlindIndex
 
-_ADAPTER: TypeAdapter[RecordEvent | ConsentEvent | DisclosureEvent] = TypeAdapter(Event)
+_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
 # The adapter's core validator, called directly: TypeAdapter's own methods cost more per call than
 # validating a whole event does.
 _VALIDATOR = _ADAPTER.validator
@@ -42,7 +43,7 @@ _KEYED_LITERALS = {"category": UNKNOWN_CATEGORY, "legal_basis": UNKNOWN_LEGAL_BA
 
 @dataclass(frozen=True, slots=True)
 class ParsedEvent:
-    event: RecordEvent | ConsentEvent | DisclosureEvent
+    event: AnyEvent
     digest: bytes
     """BLAKE2b of the event's canonical JSON: tells a repeated event from an event id reused."""
     identifiers: tuple[tuple[IdentifierKind, str], ...]
@@ -67,7 +68,7 @@ def _describe(error: ErrorDetails) -> str:
     if kind == "missing":
         return f"missing field {where!r}"
     if kind == "union_tag_invalid":
-        return "unknown event type (expected record, consent or disclosure)"
+        return "unknown event type (expected record, consent, disclosure or objection)"
     if kind == "union_tag_not_found":
         return "missing field 'type'"
     if kind == "literal_error" and where in _KEYED_LITERALS:
@@ -76,19 +77,19 @@ def _describe(error: ErrorDetails) -> str:
     return f"{where}: {message}" if where else message
 
 
-def _validate_line(line: str | bytes) -> RecordEvent | ConsentEvent | DisclosureEvent:
+def _validate_line(line: str | bytes) -> AnyEvent:
     try:
-        event: RecordEvent | ConsentEvent | DisclosureEvent = _VALIDATOR.validate_json(line)
+        event: AnyEvent = _VALIDATOR.validate_json(line)
     except ValidationError as exc:
         raise InvalidEvent(_reasons(exc)) from None
     return event
 
 
-def _validate_object(raw: Any) -> RecordEvent | ConsentEvent | DisclosureEvent:
+def _validate_object(raw: Any) -> AnyEvent:
     if not isinstance(raw, dict):
         raise InvalidEvent("an event must be a JSON object")
     try:
-        event: RecordEvent | ConsentEvent | DisclosureEvent = _VALIDATOR.validate_python(raw)
+        event: AnyEvent = _VALIDATOR.validate_python(raw)
     except ValidationError as exc:
         raise InvalidEvent(_reasons(exc)) from None
     return event
@@ -108,7 +109,7 @@ def _reasons(exc: ValidationError) -> str:
     return "; ".join(dict.fromkeys(_describe(error) for error in exc.errors(include_url=False)))
 
 
-def _complete(event: RecordEvent | ConsentEvent | DisclosureEvent, region: str) -> ParsedEvent:
+def _complete(event: AnyEvent, region: str) -> ParsedEvent:
     identifiers = []
     for kind, value in event.subject.items():
         try:
@@ -118,7 +119,7 @@ def _complete(event: RecordEvent | ConsentEvent | DisclosureEvent, region: str) 
     return ParsedEvent(event, digest(event), tuple(identifiers))
 
 
-def digest(event: RecordEvent | ConsentEvent | DisclosureEvent) -> bytes:
+def digest(event: AnyEvent) -> bytes:
     """The digest stored with an event.
 
     It covers the event as understood (fields of the format, instants in UTC), so that key order,
@@ -138,12 +139,14 @@ SourceRow = tuple[bytes, str, str | None, str | None, str | None, date | None, b
 """A source: fingerprint, kind, channel, name, detail, received_at, publicly_accessible, contract."""
 RecipientRow = tuple[str, str, str | None, str | None]
 """A recipient: name, role, country, safeguard."""
-RecordBody = tuple[str, str, SourceRow, bool, str, str | None, str | None]
-"""category, value (as stored), source, date_only, purposes (JSON), legal_basis, retention."""
+RecordBody = tuple[str, str, SourceRow, bool, str, str | None, str | None, str | None]
+"""category, value (as stored), source, date_only, purposes (JSON), legal_basis, retention, notice (JSON)."""
 ConsentBody = tuple[str, str, str, str | None, str | None, str | None, str, SourceRow | None]
 """purpose, channel, action, method, wording, wording_version, evidence (JSON), source."""
 DisclosureBody = tuple[RecipientRow, str, str | None, str | None, str | None]
 """recipient, categories (JSON), purpose, legal_basis, reference."""
+ObjectionBody = tuple[str | None, str | None, str | None, str | None]
+"""purpose, channel, via, reference."""
 Prepared = tuple[int, str, str, bytes, tuple[Ident, ...], Any, tuple[Any, ...]]
 """line, event_id, type, digest, identifiers, time (as the database stores it), and the body of the
 type: RecordBody, ConsentBody or DisclosureBody (typed loosely, so that the writer unpacks it without
@@ -154,6 +157,7 @@ LineFailure = tuple[int, str | None, str]
 RECORD: Final = "record"
 CONSENT: Final = "consent"
 DISCLOSURE: Final = "disclosure"
+OBJECTION: Final = "objection"
 _CACHE_LIMIT = 100_000
 
 
@@ -196,7 +200,7 @@ class Preparer:
                 failures.append((number, event_id_of(item, lines), str(exc)))
         return prepared, failures
 
-    def prepare(self, line: int, event: RecordEvent | ConsentEvent | DisclosureEvent) -> Prepared:
+    def prepare(self, line: int, event: AnyEvent) -> Prepared:
         idents = self._identifiers(event)
         hashed = digest(event)
         if isinstance(event, RecordEvent):
@@ -209,6 +213,7 @@ class Preparer:
                 self._json_list(event.purposes),
                 event.legal_basis,
                 event.retention,
+                json_text(event.notice.model_dump(mode="json")) if event.notice is not None else None,
             )
             return (line, event.event_id, RECORD, hashed, idents, self._to_db(at.at), record)
         if isinstance(event, ConsentEvent):
@@ -223,6 +228,9 @@ class Preparer:
                 self._source(event.source) if event.source is not None else None,
             )
             return (line, event.event_id, CONSENT, hashed, idents, self._to_db(event.at.at), consent)
+        if isinstance(event, ObjectionEvent):
+            objection: ObjectionBody = (event.purpose, event.channel, event.via, event.reference)
+            return (line, event.event_id, OBJECTION, hashed, idents, self._to_db(event.at.at), objection)
         recipient = event.recipient
         disclosure: DisclosureBody = (
             (recipient.name, recipient.role, recipient.country, recipient.safeguard),
@@ -233,7 +241,7 @@ class Preparer:
         )
         return (line, event.event_id, DISCLOSURE, hashed, idents, self._to_db(event.at.at), disclosure)
 
-    def _identifiers(self, event: RecordEvent | ConsentEvent | DisclosureEvent) -> tuple[Ident, ...]:
+    def _identifiers(self, event: AnyEvent) -> tuple[Ident, ...]:
         subject = event.subject
         # An export repeats a person's subject on each of their lines: cached by its values (the
         # model's fields, in their order; the subject allows no others).

@@ -161,6 +161,9 @@ class RecordEvent(_Event):
     purposes: list[Key] = Field(min_length=1)
     legal_basis: LegalBasisKey | None = None
     retention: Key | None = None
+    notice: Notice | None = Field(default=None, exclude_if=lambda value: value is None)
+    """A notice shown at collection, e.g. of the right to object (§ 7(3) Nr. 4 UWG). Left out of the
+    digest when absent, so events written before the field existed keep their digest."""
 
     @field_validator("value")
     @classmethod
@@ -168,6 +171,14 @@ class RecordEvent(_Event):
         if value is None or value == "":
             raise ValueError("value is empty")
         return value
+
+
+class Notice(_Open):
+    """A notice shown to the person when the data were collected."""
+
+    kind: Literal["objection_right", "privacy_information"]
+    text: Text | None = None
+    version: Key | None = None
 
 
 class ConsentEvent(_Event):
@@ -205,4 +216,19 @@ class DisclosureEvent(_Event):
         return [_check_category(key) for key in keys]
 
 
-Event = Annotated[RecordEvent | ConsentEvent | DisclosureEvent, Field(discriminator="type")]
+class ObjectionEvent(_Event):
+    """An objection to direct marketing (Art. 21(2) GDPR), to all of it or to one purpose or channel."""
+
+    type: Literal["objection"]
+    at: Timestamp
+    purpose: Key | None = None
+    """None: all direct marketing."""
+    channel: Key | None = None
+    """None: every channel."""
+    via: Key | None = None
+    """How it arrived: email, letter, phone, portal, unsubscribe_link, reply, ..."""
+    reference: Text | None = None
+
+
+AnyEvent = RecordEvent | ConsentEvent | DisclosureEvent | ObjectionEvent
+Event = Annotated[AnyEvent, Field(discriminator="type")]

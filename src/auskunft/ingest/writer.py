@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Insert, insert, select
 from auskunft.ingest.identity import IdentityResolver
 from auskunft.ingest.parse import (
     CONSENT,
+    OBJECTION,
     RECORD,
     Prepared,
     RecipientRow,
@@ -32,7 +33,9 @@ _RECORD_COLUMNS = (
     "legal_basis",
     "retention_rule",
     "event_id",
+    "notice",
 )
+_OBJECTION_COLUMNS = ("subject_id", "at", "purpose", "channel", "via", "reference", "event_id")
 _CONSENT_EVENT_COLUMNS = (
     "consent_id",
     "action",
@@ -111,18 +114,31 @@ class BatchWriter:
         records: list[tuple[Any, ...]] = []
         consent_events: list[list[Any]] = []
         disclosures: list[list[Any]] = []
+        objections: list[list[Any]] = []
         stored = outcome.stored
         sources = self._sources
         for (_, _, kind, _, identifiers, at, body), event_pk in zip(fresh, event_ids, strict=True):
             stored[kind] = stored.get(kind, 0) + 1
             if kind == RECORD:
-                category, value, source, date_only, purposes, basis, retention = body
+                category, value, source, date_only, purposes, basis, retention, notice = body
                 source_id = sources.get(source[0])
                 if source_id is None:
                     source_id = self._source_id(source)
                 subject = identity.resolve(identifiers, at, source_id)
                 records.append(
-                    (subject, category, value, source_id, at, date_only, purposes, basis, retention, event_pk)
+                    (
+                        subject,
+                        category,
+                        value,
+                        source_id,
+                        at,
+                        date_only,
+                        purposes,
+                        basis,
+                        retention,
+                        event_pk,
+                        notice,
+                    )
                 )
             elif kind == CONSENT:
                 purpose, channel, action, method, wording, version, evidence, consent_source = body
@@ -141,6 +157,10 @@ class BatchWriter:
                         event_pk,
                     ]
                 )
+            elif kind == OBJECTION:
+                purpose, channel, via, reference = body
+                subject = identity.resolve(identifiers, at, None)
+                objections.append([subject, at, purpose, channel, via, reference, event_pk])
             else:
                 recipient, categories, why, basis, reference = body
                 subject = identity.resolve(identifiers, at, None)
@@ -151,7 +171,7 @@ class BatchWriter:
         if identity.merged:  # point rows collected before a merge at the surviving subject
             subjects = identity.subject_redirect
             records = [(subjects.get(row[0], row[0]), *row[1:]) for row in records]
-            for row in disclosures:
+            for row in (*disclosures, *objections):
                 row[0] = subjects.get(row[0], row[0])
         self._bulk.insert(t.Record.__tablename__, _RECORD_COLUMNS, records)
         if consent_events:
@@ -169,6 +189,7 @@ class BatchWriter:
         )
         disclosure_rows = [tuple(row) for row in disclosures]
         self._bulk.insert(t.Disclosure.__tablename__, _DISCLOSURE_COLUMNS, disclosure_rows)
+        self._bulk.insert(t.Objection.__tablename__, _OBJECTION_COLUMNS, [tuple(row) for row in objections])
         outcome.created, outcome.merged = identity.created, identity.merged
         return outcome
 

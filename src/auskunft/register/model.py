@@ -78,6 +78,17 @@ class AutomatedDecision(_Strict):
     consequences: Localised
 
 
+class MarketingProfile(_Strict):
+    """How the permission engine treats a purpose (docs/marketing.md)."""
+
+    advertising: bool = True
+    """Direct marketing, including review and feedback requests (BGH VI ZR 225/17)."""
+    own_similar_goods: bool = False
+    """Advertises own goods or services similar to those the customer bought (§ 7(3) Nr. 2 UWG)."""
+    channels: list[Literal["email", "sms", "fax", "phone", "postal"]] = Field(default_factory=list)
+    """The channels this purpose is used on; the answer states the permission for each."""
+
+
 class ActivitySpec(_Strict):
     key: Text
     name: Localised
@@ -88,6 +99,7 @@ class ActivitySpec(_Strict):
     recipients: list[Text] = Field(default_factory=list)
     retention: Text
     automated_decision: AutomatedDecision | None = None
+    marketing: MarketingProfile | None = None
 
 
 class Register(_Strict):

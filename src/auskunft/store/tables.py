@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -39,7 +40,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
+        datetime | None: UTCDateTime(),
         dict[str, Any]: JSON(),
+        dict[str, Any] | None: JSON(),
         list[str]: JSON(),
     }
 
@@ -60,6 +63,8 @@ class Subject(Base):
     created_at: Mapped[datetime]
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
     """Set when this subject turned out to be the same person as another and was merged into it."""
+    erased_at: Mapped[datetime | None]
+    """Set when the person's data were erased (Art. 17 GDPR); the row stays as proof of the erasure."""
 
 
 class Identifier(Base):
@@ -117,8 +122,19 @@ class Record(Base):
     legal_basis: Mapped[str | None] = mapped_column(String(20))
     retention_rule: Mapped[str | None] = mapped_column(String(100))
     event_id: Mapped[int] = mapped_column(ForeignKey("ingest_events.id"))
+    notice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """A notice shown when the data were collected (e.g. the right to object, § 7(3) Nr. 4 UWG)."""
 
-    __table_args__ = (Index("ix_records_subject_id", "subject_id", "collected_at"),)
+    __table_args__ = (
+        Index("ix_records_subject_id", "subject_id", "collected_at"),
+        # Email addresses are what the marketing checks look at across the whole ledger.
+        Index(
+            "ix_records_email_subject",
+            "subject_id",
+            sqlite_where=text("category = 'user.contact.email'"),
+            postgresql_where=text("category = 'user.contact.email'"),
+        ),
+    )
 
 
 class Consent(Base):
@@ -143,6 +159,48 @@ class ConsentEvent(Base):
     evidence: Mapped[dict[str, Any]]
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
     event_id: Mapped[int] = mapped_column(ForeignKey("ingest_events.id"))
+
+
+class Objection(Base):
+    """An objection to direct marketing (Art. 21(2),(3) GDPR; § 7(3) Nr. 3 UWG), or to one purpose/channel."""
+
+    __tablename__ = "objections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    at: Mapped[datetime]
+    purpose: Mapped[str | None] = mapped_column(String(100))
+    """None: all direct marketing."""
+    channel: Mapped[str | None] = mapped_column(String(50))
+    """None: every channel."""
+    via: Mapped[str | None] = mapped_column(String(50))
+    reference: Mapped[str | None] = mapped_column(Text)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_events.id"))
+
+
+class Suppression(Base):
+    """An address that must never again receive advertising, kept only as its blind-index hash.
+
+    Survives the erasure of the person, so that a later import of a bought list does not bring the
+    address back into marketing, while no readable address is stored.
+    """
+
+    __tablename__ = "suppressions"
+    lookup: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(50))
+    at: Mapped[datetime]
+
+
+class ConsentToken(Base):
+    """A single-use, expiring token of a double opt-in confirmation link; only its hash is stored."""
+
+    __tablename__ = "consent_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class Recipient(Base):

@@ -1,0 +1,1 @@
+"""Marketing permission: may this company send this advertising to this person on this channel?"""
