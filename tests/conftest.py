@@ -52,6 +52,11 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def database_url(_template: str, tmp_path: Path) -> str:
+    return fresh_database(_template, tmp_path)
+
+
+def fresh_database(_template: str, tmp_path: Path) -> str:
+    """An empty migrated ledger: a copy of the SQLite template, or the PostgreSQL one truncated."""
     if _template.startswith("postgresql"):
         engine = make_engine(_template)
         names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from importlib import resources
+from itertools import chain
 
-from auskunft.demo import generator
+from auskunft.demo import generator, marketing_cases
 from auskunft.ingest.report import IngestReport
 from auskunft.ledger import Ledger
 from auskunft.register import store as register_store
@@ -24,4 +25,6 @@ def load_demo(
     """Load register and events; running it again stores nothing new."""
     with ledger.engine.begin() as connection:
         loaded = register_store.save(connection, demo_register())
-    return loaded, ledger.ingest_objects(generator.events(customers=customers))
+    return loaded, ledger.ingest_objects(
+        chain(generator.events(customers=customers), marketing_cases.events())
+    )

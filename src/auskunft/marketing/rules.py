@@ -159,10 +159,12 @@ def decide(facts: Facts) -> Decision:
             reasons.append(
                 Reason(f"consent_{c.status.value}", False, {"purpose": c.purpose, "channel": c.channel})
             )
-        if not lapsed:
+        if not lapsed and facts.channel is not Channel.POSTAL:
             reasons.append(
                 Reason("no_consent", False, {"purpose": facts.purpose.key, "channel": facts.channel})
             )
+        if not facts.known and facts.channel is not Channel.POSTAL:
+            reasons.append(Reason("unknown_address", False, {}))
     if facts.third_party_sources and not facts.sales and facts.channel is not Channel.POSTAL:
         reasons.append(
             Reason("third_party_address", False, {"sources": ", ".join(facts.third_party_sources)})
