@@ -41,7 +41,7 @@ bench: $(STAMP)
 
 ## bench-full: the 1,000,000-subject / 20,000,000-record run (about an hour; needs ~15 GB disk)
 bench-full: $(STAMP)
-	$(BIN)/python -m bench.run --subjects 10000 --subjects 1000000
+	$(BIN)/python -m bench.run --subjects 10000 --subjects 1000000 --min-records 20000000 --answers 5000
 
 ## lock: re-pin dependencies after changing pyproject.toml
 lock: $(STAMP)

@@ -87,3 +87,19 @@ def events(first: int, last: int, records: int) -> Iterator[dict[str, Any]]:
     """Events of subjects first..last-1, subject after subject (as a CRM export would list them)."""
     for i in range(first, last):
         yield from subject_events(i, records)
+
+
+def extra_events(count: int) -> Iterator[dict[str, Any]]:
+    """One more record for each of the first `count` people (to reach a round total)."""
+    for i in range(count):
+        yield {
+            "event_id": f"b{i}-extra",
+            "type": "record",
+            "subject": {"email": email(i)},
+            "category": "user.behavior.purchase_history",
+            "value": f"Nachbestellung von Person {i}",
+            "source": {"kind": "channel", "channel": "shop_checkout"},
+            "collected_at": "2025-12-01T10:00:00+01:00",
+            "purposes": ["contract"],
+            "legal_basis": "art6_1_b",
+        }

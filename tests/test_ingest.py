@@ -196,3 +196,27 @@ def test_sources_are_stored_once_however_many_records_use_them(ledger: Ledger) -
     events = [{**base, "event_id": f"s{i}", "value": f"Name {i}"} for i in range(5)]
     assert ledger.ingest_objects(events).ok
     assert _count(ledger, t.Source) == 1
+
+
+def test_merge_keeps_an_open_double_opt_in_of_the_merged_person(ledger: Ledger) -> None:
+    from auskunft.consent import doi
+
+    consent = json.loads(ERIKA_EVENTS.splitlines()[3])
+    assert ledger.ingest_objects([{**consent, "event_id": "k1", "subject": {"customer_number": "K-9"}}]).ok
+    pending = doi.request(
+        ledger,
+        {"email": "zweite.adresse@example.de"},
+        "newsletter",
+        "email",
+        "Ja, Newsletter.",
+        "nl-2026-01",
+        {"ip": "203.0.113.9"},
+        base_url="https://www.example.de",
+    )
+    link = {**consent, "event_id": "k2", "subject": {"customer_number": "K-9", "email": "zweite.adresse@example.de"}}
+    report = ledger.ingest_objects([link])
+    assert report.ok, report.errors
+    assert report.subjects_merged == 1
+    doi.confirm(ledger, pending.token, {"ip": "203.0.113.9"})
+    with ledger.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(t.Consent)) == 1

@@ -10,13 +10,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from auskunft import subject_cli
 from auskunft.answer.builder import SubjectQuery
 from auskunft.answer.render import Format, render
+from auskunft.consent import cli as consent_cli
 from auskunft.domain.identifiers import IdentifierKind
 from auskunft.errors import AuskunftError
 from auskunft.i18n import language
 from auskunft.ledger import Actor, Ledger
 from auskunft.marketing import cli as marketing_cli
+from auskunft.web import apikey_cli, serve_cli
 
 app = typer.Typer(
     help="auskunft: the personal-data ledger and its Art. 15 answers.",
@@ -28,6 +31,10 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(register_app, name="register")
 app.add_typer(db_app, name="db")
 app.add_typer(marketing_cli.app, name="marketing")
+app.add_typer(consent_cli.app, name="consent")
+app.add_typer(apikey_cli.app, name="apikey")
+app.add_typer(serve_cli.app, name="serve")
+app.add_typer(subject_cli.app, name="subject")
 
 err = Console(stderr=True, soft_wrap=True)
 

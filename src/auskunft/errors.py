@@ -10,7 +10,8 @@ and reasons. HTTP status codes belong to the web layer, never here.
     ├── InvalidInput            input rejected at the boundary
     │   ├── InvalidIdentifier   an email, phone number, ... that cannot be normalised
     │   ├── InvalidEvent        an ingest event that breaks the event format
-    │   └── InvalidRegister     a register (Art. 30) file that breaks its format
+    │   ├── InvalidRegister     a register (Art. 30) file that breaks its format
+    │   └── TokenRefused        a consent or unsubscribe token that is unknown, used, expired or forged
     ├── NotFound                something asked for does not exist
     └── Conflict                input contradicts what is stored (event id reused with other content)
 """
@@ -40,6 +41,14 @@ class InvalidEvent(InvalidInput):
 
 class InvalidRegister(InvalidInput):
     """A register file (Art. 30 GDPR) breaks its format."""
+
+
+class TokenRefused(InvalidInput):
+    """A double opt-in or unsubscribe token was refused; `reason` says why (unknown, used, expired, ...)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class NotFound(AuskunftError):

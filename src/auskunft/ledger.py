@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from auskunft import erasure
 from auskunft.answer.builder import AnswerBuilder, SubjectQuery, find_subject
 from auskunft.answer.model import Answer
 from auskunft.config import Settings, get_settings
@@ -108,3 +109,14 @@ class Ledger:
                 },
             )
         return answer
+
+    def erase(
+        self, subject_id: int, actor: Actor, reason: str, suppress: bool | None = None
+    ) -> erasure.ErasureReport:
+        """Erase a person's data (Art. 17 GDPR), verified and audited; see `auskunft.erasure`.
+
+        `suppress`: keep the person's email addresses and phone numbers on the suppression list (as
+        hashes); None: when the person ever objected to advertising or withdrew a consent to it.
+        """
+        with self.engine.begin() as connection:
+            return erasure.erase(connection, self.register(connection), subject_id, actor, reason, suppress)

@@ -18,10 +18,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Integer, Table, bindparam, select
+from sqlalchemy import Connection
 
 from auskunft.answer import labels as L
 from auskunft.answer import model as m
+from auskunft.answer.queries import (
+    CONSENTS,
+    DISCLOSURES,
+    EEA,
+    FIND_SUBJECT,
+    IDENTIFIERS,
+    OBJECTIONS,
+    RECORDS,
+    REGISTER_STAMP,
+    SOURCE_OFFSET,
+    SUPPRESSIONS,
+)
 from auskunft.answer.rights import (
     adm_statement,
     no_adm_statement,
@@ -30,158 +42,25 @@ from auskunft.answer.rights import (
     rights,
     transfer_statement,
 )
-from auskunft.answer.summaries import summarise
+from auskunft.answer.summaries import (
+    Advertising,
+    advertising_purposes,
+    objections_out,
+    permissions,
+    summarise,
+)
 from auskunft.domain import categories
 from auskunft.domain import legal_basis as lb
 from auskunft.domain.consent import ConsentAction, ConsentStep, status
 from auskunft.domain.identifiers import IdentifierKind, normalise
 from auskunft.domain.retention import RetentionRule
 from auskunft.i18n import Language, translations
+from auskunft.marketing.rules import ObjectionFact, Suppression
 from auskunft.register import store as register_store
-from auskunft.store import tables as t
 from auskunft.store.blind_index import BlindIndex
 
 K = TypeVar("K")
 V = TypeVar("V")
-
-EEA = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-        "IS",
-        "LI",
-        "NO",
-    ]
-)
-
-
-# -- the queries -------------------------------------------------------------------------------
-def _table(entity: type[t.Base]) -> Table:
-    table = entity.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-_identifiers = _table(t.Identifier)
-_sources = _table(t.Source)
-_records = _table(t.Record)
-_consents = _table(t.Consent)
-_consent_events = _table(t.ConsentEvent)
-_disclosures = _table(t.Disclosure)
-_recipients = _table(t.Recipient)
-_controller = _table(t.Controller)
-
-SOURCE_COLUMNS = (
-    _sources.c.id.label("src_id"),
-    _sources.c.kind.label("src_kind"),
-    _sources.c.channel.label("src_channel"),
-    _sources.c.name.label("src_name"),
-    _sources.c.detail.label("src_detail"),
-    _sources.c.received_at.label("src_received_at"),
-    _sources.c.publicly_accessible.label("src_public"),
-)
-"""Selected last by every query of a section with sources: `_Build.source` takes `row[_SOURCE:]`."""
-_SOURCE = -len(SOURCE_COLUMNS)
-
-_SUBJECT = bindparam("subject_id", type_=Integer)
-
-FIND_SUBJECT = select(_identifiers.c.subject_id).where(_identifiers.c.lookup == bindparam("lookup"))
-"""Uses the unique index on `identifiers.lookup`."""
-
-REGISTER_STAMP = select(_controller.c.loaded_at)
-"""When the register was last loaded (one row): tells whether the cached register is still current."""
-
-IDENTIFIERS = (
-    select(_identifiers.c.kind, _identifiers.c.value, _identifiers.c.seen_at, *SOURCE_COLUMNS)
-    .select_from(_identifiers.outerjoin(_sources, _sources.c.id == _identifiers.c.source_id))
-    .where(_identifiers.c.subject_id == _SUBJECT)
-    .order_by(_identifiers.c.seen_at, _identifiers.c.id)
-)
-
-RECORDS = (
-    select(
-        _records.c.id,
-        _records.c.category,
-        _records.c.value,
-        _records.c.collected_at,
-        _records.c.collected_date_only,
-        _records.c.purposes,
-        _records.c.legal_basis,
-        _records.c.retention_rule,
-        *SOURCE_COLUMNS,
-    )
-    .select_from(_records.join(_sources, _sources.c.id == _records.c.source_id))
-    .where(_records.c.subject_id == _SUBJECT)
-    .order_by(_records.c.collected_at, _records.c.id)
-)
-"""Reads the index (subject_id, collected_at) in order: no sorting step, whatever the ledger's size."""
-
-CONSENTS = (
-    select(
-        _consents.c.id.label("consent_id"),
-        _consents.c.purpose,
-        _consents.c.channel.label("consent_channel"),
-        _consent_events.c.action,
-        _consent_events.c.at,
-        _consent_events.c.method,
-        _consent_events.c.wording,
-        _consent_events.c.wording_version,
-        _consent_events.c.evidence,
-        *SOURCE_COLUMNS,
-    )
-    .select_from(
-        _consents.join(_consent_events, _consent_events.c.consent_id == _consents.c.id).outerjoin(
-            _sources, _sources.c.id == _consent_events.c.source_id
-        )
-    )
-    .where(_consents.c.subject_id == _SUBJECT)
-    .order_by(_consents.c.purpose, _consents.c.channel, _consent_events.c.at, _consent_events.c.id)
-)
-
-DISCLOSURES = (
-    select(
-        _disclosures.c.at,
-        _disclosures.c.categories,
-        _disclosures.c.purpose,
-        _disclosures.c.legal_basis,
-        _disclosures.c.reference,
-        _recipients.c.name,
-        _recipients.c.role,
-        _recipients.c.country,
-        _recipients.c.safeguard,
-    )
-    .select_from(_disclosures.join(_recipients, _recipients.c.id == _disclosures.c.recipient_id))
-    .where(_disclosures.c.subject_id == _SUBJECT)
-    .order_by(_disclosures.c.at, _disclosures.c.id)
-)
-
-ANSWER_QUERIES = (FIND_SUBJECT, REGISTER_STAMP, IDENTIFIERS, RECORDS, CONSENTS, DISCLOSURES)
-"""Every query an answer runs (besides the audit entry), for checking their query plans."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +127,8 @@ class _Context:
         self.not_processed_statement = not_processed_statement(tr)
         self.adm_texts = (no_adm_statement(tr), adm_statement(tr))
         self.controller = _controller_out(register)
+        self.advertising: tuple[Advertising, ...] = advertising_purposes(register)
+        """The register's advertising purposes with their channels: the answer's `marketing` section."""
         self._bases: dict[str, m.LegalBasisRef] = {}
         self._retentions: dict[str | None, m.Retention] = {}
         self._purpose_labels: dict[str, str] = {}
@@ -353,6 +234,10 @@ class _Build:
         self.lang = context.lang
         self.tr = context.tr
         self._sources: dict[int, m.SourceRef] = {}
+        self.notices: dict[int, dict[str, Any]] = {}
+        """Notices shown at collection, by record id (only records that have one)."""
+        self.objected = False
+        """Whether the person objected to anything (read with the identifiers)."""
 
     # -- helpers -------------------------------------------------------------------------------
     def basis(self, code: str | None) -> m.LegalBasisRef | None:
@@ -375,7 +260,7 @@ class _Build:
         )
 
     def source(self, columns: Sequence[Any]) -> m.SourceRef | None:
-        """The source in the `SOURCE_COLUMNS` of a row, `row[_SOURCE:]` (None when the row has none)."""
+        """The source in the `SOURCE_COLUMNS` of a row, `row[SOURCE_OFFSET:]` (None when the row has none)."""
         src_id, kind, channel, name, detail, received_at, public = columns
         if src_id is None:
             return None
@@ -410,24 +295,30 @@ class _Build:
     # -- sections ------------------------------------------------------------------------------
     def identifiers(self, subject_id: int) -> list[m.Identifier]:
         labels = self.cx.identifier_kinds
+        rows = self.c.execute(IDENTIFIERS, {"subject_id": subject_id}).all()
+        self.objected = bool(rows and rows[0].objected)
         return [
             m.Identifier(
                 kind=row.kind,
                 label=labels.get(row.kind, row.kind),
                 value=row.value,
                 since=row.seen_at,
-                source=self.source(row[_SOURCE:]),
+                source=self.source(row[SOURCE_OFFSET:]),
             )
-            for row in self.c.execute(IDENTIFIERS, {"subject_id": subject_id}).all()
+            for row in rows
         ]
 
     def records(self, subject_id: int) -> list[m.Record]:
         cx, lang = self.cx, self.lang
         result = []
         for row in self.c.execute(RECORDS, {"subject_id": subject_id}).all():
-            record_id, category, value, collected_at, date_only, purposes, basis, rule = row[:_SOURCE]
+            record_id, category, value, collected_at, date_only, purposes, basis, rule, notice = row[
+                :SOURCE_OFFSET
+            ]
+            if notice is not None:
+                self.notices[record_id] = notice
             default_basis, default_rule = cx.purpose_defaults(purposes)
-            source = self.source(row[_SOURCE:])
+            source = self.source(row[SOURCE_OFFSET:])
             assert source is not None, "a record without a source cannot be stored"
             result.append(
                 m.Record(
@@ -479,7 +370,7 @@ class _Build:
                             wording=e.wording,
                             wording_version=e.wording_version,
                             evidence=e.evidence or {},
-                            source=self.source(e[_SOURCE:]),
+                            source=self.source(e[SOURCE_OFFSET:]),
                         )
                         for e in events
                     ],
@@ -501,6 +392,16 @@ class _Build:
             )
             for row in self.c.execute(DISCLOSURES, {"subject_id": subject_id}).all()
         ]
+
+    def objections(self, subject_id: int) -> list[ObjectionFact]:
+        return [ObjectionFact(*row) for row in self.c.execute(OBJECTIONS, {"subject_id": subject_id})]
+
+    def suppressions(self, subject_id: int) -> dict[str, Suppression]:
+        """The person's suppression-list entries by identifier kind (the earliest of each kind)."""
+        found: dict[str, Suppression] = {}
+        for kind, at, reason in self.c.execute(SUPPRESSIONS, {"subject_id": subject_id}):
+            found.setdefault(kind, Suppression(at, reason))
+        return found
 
     # -- the whole answer ----------------------------------------------------------------------
     def answer(self, subject_id: int | None) -> m.Answer:
@@ -532,6 +433,12 @@ class _Build:
         records = self.records(subject_id)
         consents = self.consents(subject_id)
         disclosures = self.disclosures(subject_id)
+        objections = self.objections(subject_id) if self.objected else []
+        marketing = (
+            permissions(self, now, identifiers, records, consents, objections, self.suppressions(subject_id))
+            if cx.advertising
+            else []
+        )
         return summarise(
             self,
             now=now,
@@ -540,6 +447,8 @@ class _Build:
             records=records,
             consents=consents,
             disclosures=disclosures,
+            objections=objections_out(self, objections),
+            marketing=marketing,
             statement=processed_statement(self.tr, len(records), len(consents), len(disclosures)),
             rights=list(cx.rights),
             adm_texts=cx.adm_texts,

@@ -59,6 +59,8 @@ CONSENT_METHODS = {
     "unsubscribe_link": _("Unsubscribe link"),
     "portal": _("Customer portal"),
     "email_reply": _("Reply by email"),
+    "letter": _("Letter"),
+    "phone_agent": _("Recorded by our hotline"),
 }
 
 RECIPIENT_ROLES = {

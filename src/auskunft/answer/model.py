@@ -120,6 +120,40 @@ class Disclosure(_Doc):
     reference: str | None = None
 
 
+class Objection(_Doc):
+    """An objection to direct marketing (Art. 21(2),(3) GDPR), to all of it or to one purpose or channel."""
+
+    at: datetime
+    purpose: str | None = None
+    """None: all direct marketing."""
+    purpose_label: str
+    channel: str | None = None
+    """None: every channel."""
+    channel_label: str
+    via: str | None = None
+    via_label: str | None = None
+
+
+class MarketingReason(_Doc):
+    code: str
+    ok: bool
+    """Whether this reason speaks for sending (false: it is why we may not)."""
+    text: str
+
+
+class MarketingPermission(_Doc):
+    """What advertising we may send the person for one purpose on one channel, now, and on which basis."""
+
+    purpose: str
+    purpose_label: str
+    channel: Literal["email", "sms", "fax", "phone", "postal"]
+    channel_label: str
+    decision: Literal["allow", "deny"]
+    basis: Literal["consent", "uwg_7_3", "art6_1_f"] | None = None
+    basis_label: str | None = None
+    reasons: list[MarketingReason]
+
+
 class PurposeSummary(_Doc):
     key: str
     label: str
@@ -216,6 +250,9 @@ class Answer(_Doc):
     records: list[Record]
     consents: list[Consent]
     disclosures: list[Disclosure]
+    objections: list[Objection] = []
+    marketing: list[MarketingPermission] = []
+    """For each advertising purpose of the register and each of its channels: allowed or not, and why."""
     purposes: list[PurposeSummary]
     categories: list[CategorySummary]
     recipients: list[RecipientSummary]

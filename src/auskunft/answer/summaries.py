@@ -1,4 +1,5 @@
-"""The summaries of an answer (Art. 15(1) a-h): purposes, categories, recipients, sources, retention."""
+"""The summaries of an answer (Art. 15(1) a-h): purposes, categories, recipients, sources, retention;
+and the person's objections with what advertising we may send them, on which basis (Art. 21 GDPR)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,19 @@ from typing import TYPE_CHECKING
 
 from auskunft.answer import model as m
 from auskunft.domain import categories
+from auskunft.marketing.facts import ADDRESS_CATEGORY, ADDRESS_KIND, OWN_SOURCES, consent_fact
+from auskunft.marketing.rules import (
+    Channel,
+    Facts,
+    ObjectionFact,
+    PurposeProfile,
+    Reason,
+    SaleFact,
+    Suppression,
+    decide,
+)
+from auskunft.marketing.texts import basis_text, reason_text
+from auskunft.register.store import RegisterView
 
 if TYPE_CHECKING:
     from auskunft.answer.builder import _Build
@@ -23,6 +37,8 @@ def summarise(
     records: list[m.Record],
     consents: list[m.Consent],
     disclosures: list[m.Disclosure],
+    objections: list[m.Objection],
+    marketing: list[m.MarketingPermission],
     statement: str,
     rights: list[m.Right],
     adm_texts: tuple[str, str],
@@ -61,6 +77,8 @@ def summarise(
         records=records,
         consents=consents,
         disclosures=disclosures,
+        objections=objections,
+        marketing=marketing,
         purposes=purposes,
         categories=_categories(build, records, subject),
         recipients=recipients,
@@ -208,3 +226,136 @@ def _retention(records: list[m.Record]) -> list[m.RetentionSummary]:
         m.RetentionSummary(retention=retention, categories=sorted(cats))
         for retention, cats in grouped.values()
     ]
+
+
+# -- advertising (Art. 21 GDPR; UWG § 7) ---------------------------------------------------------------
+def _(message: str) -> str:
+    return message
+
+
+ALL_MARKETING = _("All direct marketing")
+EVERY_CHANNEL = _("every channel")
+VIA = {
+    "email": _("Email"),
+    "letter": _("Letter"),
+    "portal": _("Customer portal"),
+    "phone": _("Telephone"),
+    "unsubscribe_link": _("Unsubscribe link"),
+    "reply": _("Reply to a message"),
+}
+
+Advertising = tuple[PurposeProfile, tuple[Channel, ...]]
+
+
+def advertising_purposes(register: RegisterView) -> tuple[Advertising, ...]:
+    """The register's advertising purposes with the channels they are used on."""
+    return tuple(
+        (
+            PurposeProfile(key, advertising=True, own_similar_goods=activity.marketing.own_similar_goods),
+            tuple(Channel(channel) for channel in activity.marketing.channels),
+        )
+        for key, activity in register.activities.items()
+        if activity.marketing is not None and activity.marketing.advertising and activity.marketing.channels
+    )
+
+
+def objections_out(build: _Build, objections: list[ObjectionFact]) -> list[m.Objection]:
+    channels, tr = build.cx.channels, build.tr
+    return [
+        m.Objection(
+            at=o.at,
+            purpose=o.purpose,
+            purpose_label=build.purpose_label(o.purpose) if o.purpose else tr(ALL_MARKETING),
+            channel=o.channel,
+            channel_label=channels.get(o.channel, o.channel) if o.channel else tr(EVERY_CHANNEL),
+            via=o.via,
+            via_label=(tr(VIA[o.via]) if o.via in VIA else o.via) if o.via else None,
+        )
+        for o in objections
+    ]
+
+
+def permissions(
+    build: _Build,
+    now: datetime,
+    identifiers: list[m.Identifier],
+    records: list[m.Record],
+    consents: list[m.Consent],
+    objections: list[ObjectionFact],
+    suppressed: dict[str, Suppression],
+) -> list[m.MarketingPermission]:
+    """For each advertising purpose and channel of the register: may we send it now, on which basis."""
+    sales = tuple(
+        SaleFact(r.collected_at, None, build.notices.get(r.id, {}).get("kind") == "objection_right")
+        for r in records
+        if r.category == "user.contact.email" and "contract" in r.purposes and r.source.kind in OWN_SOURCES
+    )
+    by_consent = {(c.purpose, c.channel): c for c in consents}
+    result = []
+    for profile, channels in build.cx.advertising:
+        for channel in channels:
+            consent = by_consent.get((profile.key, channel.value))
+            fact = consent and consent_fact(
+                profile.key,
+                channel.value,
+                [(e.action, e.at, e.method, e.wording_version) for e in consent.events],
+                now,
+            )
+            facts = Facts(
+                channel=channel,
+                purpose=profile,
+                at=now,
+                known=True,
+                consents=(fact,) if fact else (),
+                objections=tuple(objections),
+                sales=sales if channel is Channel.EMAIL else (),
+                third_party_sources=_third_parties(identifiers, records, channel, now),
+                suppression=suppressed.get(ADDRESS_KIND[channel].value),
+            )
+            decision = decide(facts)
+            result.append(
+                m.MarketingPermission(
+                    purpose=profile.key,
+                    purpose_label=build.purpose_label(profile.key),
+                    channel=channel.value,
+                    channel_label=build.cx.channels.get(channel.value, channel.value),
+                    decision="allow" if decision.allowed else "deny",
+                    basis=decision.basis.value if decision.basis else None,
+                    basis_label=basis_text(decision, build.lang),
+                    reasons=[
+                        m.MarketingReason(
+                            code=r.code, ok=r.ok, text=reason_text(_readable(build, r), build.lang)
+                        )
+                        for r in decision.reasons
+                    ],
+                )
+            )
+    return result
+
+
+def _readable(build: _Build, reason: Reason) -> Reason:
+    """The reason with labels in place of the keys of purposes, channels and ways of objecting."""
+    detail = dict(reason.detail)
+    if "purpose" in detail:
+        detail["purpose"] = build.purpose_label(detail["purpose"])
+    if "channel" in detail:
+        detail["channel"] = build.cx.channels.get(detail["channel"], detail["channel"])
+    if detail.get("via") in VIA:
+        detail["via"] = build.tr(VIA[detail["via"]])
+    return Reason(reason.code, reason.ok, detail)
+
+
+def _third_parties(
+    identifiers: list[m.Identifier], records: list[m.Record], channel: Channel, now: datetime
+) -> tuple[str, ...]:
+    """The third parties the person's address for `channel` came from (as `facts.gather` finds them)."""
+    kind, category = ADDRESS_KIND[channel].value, ADDRESS_CATEGORY[channel]
+    origins = [(i.since, i.source) for i in identifiers if i.kind == kind and i.source is not None]
+    origins += [(r.collected_at, r.source) for r in records if r.category == category]
+    return tuple(
+        dict.fromkeys(
+            source.name or source.kind
+            for since, source in sorted(origins, key=lambda o: o[0])
+            if source is not None and source.kind not in OWN_SOURCES and since <= now
+        )
+    )

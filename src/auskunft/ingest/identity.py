@@ -122,6 +122,9 @@ class IdentityResolver:
                     .where(t.ConsentEvent.consent_id == consent_id)
                     .values(consent_id=target)
                 )
+                c.execute(
+                    update(t.ConsentToken).where(t.ConsentToken.consent_id == consent_id).values(consent_id=target)
+                )
                 c.execute(delete(t.Consent).where(t.Consent.id == consent_id))
                 self.consent_redirect[consent_id] = target
         c.execute(update(t.AuditEntry).where(t.AuditEntry.subject_id == other).values(subject_id=into))

@@ -18,6 +18,7 @@ from auskunft.ingest.parse import (
     SourceRow,
 )
 from auskunft.ingest.report import IngestReport, LineError
+from auskunft.marketing import suppression
 from auskunft.store import sequences
 from auskunft.store import tables as t
 from auskunft.store.bulk import BulkWriter
@@ -189,7 +190,13 @@ class BatchWriter:
         )
         disclosure_rows = [tuple(row) for row in disclosures]
         self._bulk.insert(t.Disclosure.__tablename__, _DISCLOSURE_COLUMNS, disclosure_rows)
-        self._bulk.insert(t.Objection.__tablename__, _OBJECTION_COLUMNS, [tuple(row) for row in objections])
+        if objections:
+            self._bulk.insert(
+                t.Objection.__tablename__, _OBJECTION_COLUMNS, [tuple(row) for row in objections]
+            )
+            # An objection to all direct marketing puts the person's addresses on the suppression list.
+            objectors = {row[0] for row in objections if row[2] is None and row[3] is None}
+            suppression.add_objectors(self._c, objectors, all_marketing_only=True)
         outcome.created, outcome.merged = identity.created, identity.merged
         return outcome
 

@@ -3,8 +3,8 @@
 `decide(facts)` answers allow or deny with the basis and every reason that led there, in the order a
 data-protection officer would check them:
 
-1. a blocking fact: the address is on the suppression list, or the person objected to direct marketing
-   (Art. 21(2),(3) GDPR; § 7(3) Nr. 3 UWG) — this overrides every other basis;
+1. a blocking fact: the person objected to direct marketing (Art. 21(2),(3) GDPR; § 7(3) Nr. 3 UWG), or
+   the address is on the suppression list — this overrides every other basis;
 2. a valid consent for this purpose on this channel at that time (Art. 6(1)(a), Art. 7(1) GDPR; § 7(2) UWG),
    for email proven by a confirmed double opt-in;
 3. without consent, by channel: email, SMS and fax need consent (§ 7(2) Nr. 2 UWG) unless all four
@@ -133,13 +133,13 @@ def decide(facts: Facts) -> Decision:
     reasons: list[Reason] = []
     if not facts.purpose.advertising:
         return Decision(True, None, (Reason("not_advertising", True, {"purpose": facts.purpose.key}),))
-    if facts.suppression is not None:
-        detail = {"at": _fmt(facts.suppression.at), "reason": facts.suppression.reason}
-        return Decision(False, None, (Reason("suppressed", False, detail),))
     objection = _objection(facts)
     if objection is not None:
         detail = {"at": _fmt(objection.at), "via": objection.via or ""}
         return Decision(False, None, (Reason("objected", False, detail),))
+    if facts.suppression is not None and facts.suppression.at <= facts.at:
+        detail = {"at": _fmt(facts.suppression.at), "reason": facts.suppression.reason}
+        return Decision(False, None, (Reason("suppressed", False, detail),))
     consent = _consent(facts)
     if consent is not None:
         ok, why = _provable(consent, facts.channel)

@@ -7,6 +7,7 @@ without the key, which lives outside the database (environment or key file).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -29,6 +30,10 @@ class BlindIndex:
         return hashlib.blake2b(
             f"{kind}\x1f{normalised}".encode(), key=self._key[:64], digest_size=32
         ).digest()
+
+    def subkey(self, label: str) -> bytes:
+        """A key for another use (e.g. signing unsubscribe links), derived from the index key by HMAC."""
+        return hmac.new(self._key, f"auskunft subkey\x1f{label}".encode(), hashlib.sha256).digest()
 
 
 def load_key(settings: Settings) -> bytes:

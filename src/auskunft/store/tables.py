@@ -268,3 +268,18 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(50))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiKey(Base):
+    """A key of the REST API (see web/apikeys.py): only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    """Who uses the key (an integration); the audit trail names API callers `api:<name>`."""
+    key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    prefix: Mapped[str] = mapped_column(String(8), index=True)
+    """The first eight characters of the key, shown in listings and used to revoke it."""
+    scopes: Mapped[list[str]]
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
