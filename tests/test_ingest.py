@@ -213,7 +213,11 @@ def test_merge_keeps_an_open_double_opt_in_of_the_merged_person(ledger: Ledger) 
         {"ip": "203.0.113.9"},
         base_url="https://www.example.de",
     )
-    link = {**consent, "event_id": "k2", "subject": {"customer_number": "K-9", "email": "zweite.adresse@example.de"}}
+    link = {
+        **consent,
+        "event_id": "k2",
+        "subject": {"customer_number": "K-9", "email": "zweite.adresse@example.de"},
+    }
     report = ledger.ingest_objects([link])
     assert report.ok, report.errors
     assert report.subjects_merged == 1

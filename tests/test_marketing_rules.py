@@ -29,7 +29,9 @@ def codes(facts: Facts) -> set[str]:
 
 
 def doi_consent(status: ConsentStatus = ConsentStatus.GRANTED, purpose: str = "newsletter") -> ConsentFact:
-    return ConsentFact(purpose, "email", status, NOW - timedelta(days=10), "double_opt_in", True, "nl-2026-01")
+    return ConsentFact(
+        purpose, "email", status, NOW - timedelta(days=10), "double_opt_in", True, "nl-2026-01"
+    )
 
 
 def test_newspaper_subscriber_told_of_objection_right_may_get_similar_offers() -> None:
@@ -41,14 +43,18 @@ def test_newspaper_subscriber_told_of_objection_right_may_get_similar_offers() -
 
 def test_the_same_subscriber_after_an_objection_is_denied() -> None:
     objection = ObjectionFact(NOW - timedelta(days=1), None, None, "email_reply")
-    decision = decide(Facts(Channel.EMAIL, SIMILAR, NOW, known=True, sales=(BOUGHT,), objections=(objection,)))
+    decision = decide(
+        Facts(Channel.EMAIL, SIMILAR, NOW, known=True, sales=(BOUGHT,), objections=(objection,))
+    )
     assert not decision.allowed
     assert [r.code for r in decision.reasons] == ["objected"]
 
 
 def test_objection_made_after_the_message_does_not_change_the_past() -> None:
     objection = ObjectionFact(NOW + timedelta(days=1), None, None, "portal")
-    assert decide(Facts(Channel.EMAIL, SIMILAR, NOW, known=True, sales=(BOUGHT,), objections=(objection,))).allowed
+    assert decide(
+        Facts(Channel.EMAIL, SIMILAR, NOW, known=True, sales=(BOUGHT,), objections=(objection,))
+    ).allowed
 
 
 def test_existing_customer_exception_needs_all_four_conditions() -> None:
@@ -69,7 +75,11 @@ def test_review_request_without_consent_is_denied() -> None:
 
 def test_bank_offer_to_a_bought_address_is_denied() -> None:
     facts = Facts(
-        Channel.EMAIL, PurposeProfile("partner_offers"), NOW, known=True, third_party_sources=("Adressverlag",)
+        Channel.EMAIL,
+        PurposeProfile("partner_offers"),
+        NOW,
+        known=True,
+        third_party_sources=("Adressverlag",),
     )
     assert codes(facts) >= {"no_consent", "third_party_address", "uwg73_sale"}
 

@@ -111,7 +111,9 @@ def test_phone_marketing_with_documented_express_consent_is_allowed(demo: Ledger
 
 
 def test_why_did_i_get_this_names_the_broker(demo: Ledger) -> None:
-    result = check(demo, STORYLINES["broker_address_postal_advertising"], "advertising_postal", Channel.POSTAL)
+    result = check(
+        demo, STORYLINES["broker_address_postal_advertising"], "advertising_postal", Channel.POSTAL
+    )
     names = {origin.name for origin in result.origins}
     assert result.decision.allowed
     assert result.decision.basis is Basis.LEGITIMATE_INTEREST

@@ -123,7 +123,9 @@ class IdentityResolver:
                     .values(consent_id=target)
                 )
                 c.execute(
-                    update(t.ConsentToken).where(t.ConsentToken.consent_id == consent_id).values(consent_id=target)
+                    update(t.ConsentToken)
+                    .where(t.ConsentToken.consent_id == consent_id)
+                    .values(consent_id=target)
                 )
                 c.execute(delete(t.Consent).where(t.Consent.id == consent_id))
                 self.consent_redirect[consent_id] = target

@@ -14,6 +14,7 @@ from auskunft.domain.identifiers import IdentifierKind
 from auskunft.errors import AuskunftError
 from auskunft.i18n import language
 from auskunft.ledger import Actor, Ledger
+from auskunft.marketing import campaign_cli
 from auskunft.marketing.engine import Check, may_send
 from auskunft.marketing.facts import Target
 from auskunft.marketing.rules import Channel
@@ -124,3 +125,6 @@ def why(
     target = _target(email, phone, None)
     result = _run(target, channel, purpose, _moment(at), True, "why did I get this message")
     _print(result, fmt, lang)
+
+
+app.command("check-list")(campaign_cli.check_list)

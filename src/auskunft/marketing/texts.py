@@ -33,6 +33,8 @@ REASONS = {
     "consent_expired": _("The consent for {purpose} by {channel} has expired."),
     "consent_refused": _("The consent for {purpose} by {channel} was refused."),
     "no_consent": _("There is no consent for {purpose} by {channel}."),
+    "invalid_address": _("Line {line} holds no valid address."),
+    "duplicate_address": _("The same address as on line {first}; it is checked there."),
     "unknown_address": _("We have no relationship with the owner of this address and hold no consent."),
     "third_party_address": _(
         "The address comes from a third party ({sources}); email and telephone advertising to it need the "
