@@ -38,6 +38,7 @@ class Scope(StrEnum):
     EVENTS_WRITE = "events:write"
     ANSWERS_READ = "answers:read"
     MARKETING_CHECK = "marketing:check"
+    CONSENTS_WRITE = "consents:write"
 
 
 class Unauthenticated(AuskunftError):

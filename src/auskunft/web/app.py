@@ -15,11 +15,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auskunft.ledger import Ledger
 from auskunft.web import api, errors
+from auskunft.web.api import consents
 from auskunft.web.api.events import MAX_EVENTS_BYTES
 
-DESCRIPTION = """Every request carries an API key (`auskunft apikey add`) as `Authorization: Bearer ak_...`
-that grants the scope the route names. Errors come as `{"error": {"code": ..., "message": ...}}`. Every
-access to personal data is written to the audit trail as `api:<key name>`."""
+DESCRIPTION = """Every request under `/api/v1` carries an API key (`auskunft apikey add`) as
+`Authorization: Bearer ak_...` that grants the scope the route names; the links people click in emails
+(`/consent/confirm`, `/consent/unsubscribe`) carry a single-use or signed token instead. Errors come as
+`{"error": {"code": ..., "message": ...}}`. Every access to personal data is written to the audit trail."""
 
 
 class NoStore:
@@ -72,5 +74,6 @@ def create_app(ledger: Ledger | None = None, *, max_events_bytes: int = MAX_EVEN
     app.state.max_events_bytes = max_events_bytes
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(consents.router)
     app.add_middleware(NoStore)
     return app
