@@ -11,9 +11,14 @@ and reasons. HTTP status codes belong to the web layer, never here.
     │   ├── InvalidIdentifier   an email, phone number, ... that cannot be normalised
     │   ├── InvalidEvent        an ingest event that breaks the event format
     │   ├── InvalidRegister     a register (Art. 30) file that breaks its format
-    │   └── TokenRefused        a consent or unsubscribe token that is unknown, used, expired or forged
+    │   ├── TokenRefused        a consent or unsubscribe token that is unknown, used, expired or forged
+    │   ├── TooLarge, UnsupportedMediaType   request bodies refused by the web layer (web/errors.py)
     ├── NotFound                something asked for does not exist
-    └── Conflict                input contradicts what is stored (event id reused with other content)
+    ├── Conflict                input contradicts what is stored (event id reused with other content)
+    ├── ErasureIncomplete       an erasure found rows left after deleting; rolled back (erasure.py)
+    └── Unauthenticated, Forbidden   API key missing/invalid, or without the scope (web/apikeys.py)
+
+Modules keep the errors that only they raise next to them; all of them derive from this tree.
 """
 
 from __future__ import annotations
