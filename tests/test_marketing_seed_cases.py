@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,7 +20,7 @@ AT = datetime(2026, 11, 15, 12, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def demo(_template: str, tmp_path_factory: pytest.TempPathFactory) -> Ledger:
+def demo(_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     """The demo company, loaded once for the module (the checks only read and audit)."""
     from auskunft.config import Settings
     from tests.conftest import INDEX_KEY, fresh_database
@@ -28,7 +29,8 @@ def demo(_template: str, tmp_path_factory: pytest.TempPathFactory) -> Ledger:
     ledger = Ledger.open(Settings(database_url=url, index_key=INDEX_KEY))
     _, report = load_demo(ledger, customers=10)
     assert report.ok, report.errors[:3]
-    return ledger
+    yield ledger
+    ledger.close()
 
 
 def check(ledger: Ledger, email: str, purpose: str, channel: Channel = Channel.EMAIL) -> Check:
