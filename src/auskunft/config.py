@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         Path("auskunft.key"),
         description="File holding the blind-index key when index_key is unset; created with mode 0600.",
     )
+    sqlite_cache_mb: int = Field(
+        512,
+        ge=2,
+        description="Upper bound of SQLite's page cache per connection, in MB (ingestion speed at scale).",
+    )
     default_region: str = Field(
         "DE", description="ISO 3166 region used to read phone numbers written without a country code."
     )

@@ -53,7 +53,7 @@ class Ledger:
     def open(cls, settings: Settings | None = None, *, upgrade: bool = True) -> Ledger:
         """Open the configured ledger, migrating its schema to the newest version first."""
         settings = settings or get_settings()
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, settings.sqlite_cache_mb)
         try:
             if upgrade and not is_current(engine):
                 migrate(engine)

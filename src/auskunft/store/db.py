@@ -13,8 +13,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL mode, foreign keys and a larger page cache."""
+def make_engine(url: str, sqlite_cache_mb: int = 512) -> Engine:
+    """An engine for `url`; SQLite gets WAL mode, foreign keys and a page cache of `sqlite_cache_mb`.
+
+    The cache is an upper bound per connection, filled only as pages are read. Ingestion needs the
+    indexes it inserts into (identifiers, event ids) in memory: with SQLite's default 2 MB, or even
+    64 MB, a ledger of a few hundred thousand records already writes at two thirds of the speed.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url)
@@ -25,7 +30,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA cache_size=-65536")
+            cursor.execute(f"PRAGMA cache_size=-{int(sqlite_cache_mb) * 1024}")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
 
