@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from auskunft.answer.labels import CONSENT_METHODS, Translate, label
+from auskunft.config import get_settings
 from auskunft.i18n import translations
 from auskunft.marketing.rules import Basis, Decision, Reason
 
@@ -86,7 +93,25 @@ def reason_text(reason: Reason, lang: str) -> str:
     tr = translations(lang).gettext
     template = FAILED.get(reason.code) if not reason.ok else None
     template = template or REASONS.get(reason.code, reason.code)
-    return tr(template).format_map(_Blank(reason.detail))
+    return tr(template).format_map(_Blank(_readable(reason.detail, lang, tr)))
+
+
+_MOMENTS = ("at", "granted_at")
+_ROUTES = ("via", "method")
+
+
+def _readable(detail: dict[str, str], lang: str, tr: Translate) -> dict[str, str]:
+    """Times in the letter's time zone and routes by their labels, as a person reads them."""
+    shown = dict(detail)
+    for key in _MOMENTS:
+        if shown.get(key):
+            moment = datetime.fromisoformat(shown[key]).astimezone(ZoneInfo(get_settings().timezone))
+            pattern = "dd.MM.yyyy, HH:mm" if lang == "de" else "d MMM yyyy, HH:mm"
+            shown[key] = format_datetime(moment, pattern, locale=lang)
+    for key in _ROUTES:
+        if shown.get(key):
+            shown[key] = label(CONSENT_METHODS, shown[key], tr)
+    return shown
 
 
 def basis_text(decision: Decision, lang: str) -> str | None:
