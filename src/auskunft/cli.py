@@ -14,7 +14,7 @@ from auskunft import subject_cli
 from auskunft.answer.builder import SubjectQuery
 from auskunft.answer.render import Format, render
 from auskunft.consent import cli as consent_cli
-from auskunft.domain.identifiers import IdentifierKind
+from auskunft.domain.identifiers import exactly_one
 from auskunft.errors import AuskunftError
 from auskunft.i18n import language
 from auskunft.ledger import Actor, Ledger
@@ -152,20 +152,12 @@ def answer(
     reason: Annotated[str | None, typer.Option(help="Why the data are looked at (audit trail).")] = None,
 ) -> None:
     """Build the Art. 15 answer for one person."""
-    given = [
-        (kind, value)
-        for kind, value in (
-            (IdentifierKind.EMAIL, email),
-            (IdentifierKind.PHONE, phone),
-            (IdentifierKind.CUSTOMER_NUMBER, customer_number),
-        )
-        if value is not None
-    ]
-    if len(given) != 1:
+    one = exactly_one(email, phone, customer_number)
+    if one is None:
         raise _fail("give exactly one of --email, --phone, --customer-number")
     if lang not in ("de", "en"):
         raise _fail("--lang must be de or en")
-    kind, value = given[0]
+    kind, value = one
     try:
         with Ledger.open() as ledger:
             result = ledger.answer(SubjectQuery(kind, value), language(lang), Actor.cli(reason))

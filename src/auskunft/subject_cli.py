@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from auskunft.answer.builder import SubjectQuery, find_subject
-from auskunft.domain.identifiers import IdentifierKind
+from auskunft.domain.identifiers import exactly_one
 from auskunft.errors import AuskunftError
 from auskunft.ledger import Actor, Ledger
 
@@ -40,23 +40,16 @@ def erase(
     fmt: Annotated[str, typer.Option("--format", help="Report format: text or json.")] = "text",
 ) -> None:
     """Erase one person's data: records, identifiers, consents, disclosures, objections. Verified, audited."""
-    given = [
-        SubjectQuery(kind, value)
-        for kind, value in (
-            (IdentifierKind.EMAIL, email),
-            (IdentifierKind.PHONE, phone),
-            (IdentifierKind.CUSTOMER_NUMBER, customer_number),
-        )
-        if value is not None
-    ]
-    if len(given) != 1:
+    one = exactly_one(email, phone, customer_number)
+    if one is None:
         raise _fail("give exactly one of --email, --phone, --customer-number")
+    query = SubjectQuery(*one)
     if not reason.strip():
         raise _fail("--reason must not be empty")
     try:
         with Ledger.open() as ledger:
             with ledger.engine.connect() as connection:
-                subject_id = find_subject(connection, ledger.index, given[0], ledger.settings.default_region)
+                subject_id = find_subject(connection, ledger.index, query, ledger.settings.default_region)
             if subject_id is None:
                 raise _fail("nobody with this identifier is in the ledger; nothing erased", 1)
             report = ledger.erase(subject_id, Actor.cli(reason), reason, suppress)

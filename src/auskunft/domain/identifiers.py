@@ -89,3 +89,19 @@ def normalise(kind: IdentifierKind, raw: str, region: str = "DE") -> str:
     if kind is IdentifierKind.POSTAL_ADDRESS:
         return normalise_postal_address(raw)
     return normalise_external_id(raw)
+
+
+def exactly_one(
+    email: str | None, phone: str | None, customer_number: str | None
+) -> tuple[IdentifierKind, str] | None:
+    """The one identifier given of email, phone and customer number; None unless exactly one is given."""
+    given = [
+        (kind, value)
+        for kind, value in (
+            (IdentifierKind.EMAIL, email),
+            (IdentifierKind.PHONE, phone),
+            (IdentifierKind.CUSTOMER_NUMBER, customer_number),
+        )
+        if value is not None
+    ]
+    return given[0] if len(given) == 1 else None

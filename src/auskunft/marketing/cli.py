@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from auskunft.domain.dates import parse_instant
-from auskunft.domain.identifiers import IdentifierKind
+from auskunft.domain.identifiers import exactly_one
 from auskunft.errors import AuskunftError
 from auskunft.i18n import language
 from auskunft.ledger import Actor, Ledger
@@ -26,19 +26,11 @@ out = Console(soft_wrap=True, highlight=False)
 
 
 def _target(email: str | None, phone: str | None, customer_number: str | None) -> Target:
-    given = [
-        Target(kind, value)
-        for kind, value in (
-            (IdentifierKind.EMAIL, email),
-            (IdentifierKind.PHONE, phone),
-            (IdentifierKind.CUSTOMER_NUMBER, customer_number),
-        )
-        if value is not None
-    ]
-    if len(given) != 1:
+    one = exactly_one(email, phone, customer_number)
+    if one is None:
         err.print("[red]error:[/red] give exactly one of --email, --phone, --customer-number")
         raise typer.Exit(2)
-    return given[0]
+    return Target(*one)
 
 
 def _moment(at: str | None) -> datetime | None:

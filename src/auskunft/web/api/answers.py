@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from auskunft.answer.builder import SubjectQuery
 from auskunft.answer.render import to_json, to_pdf
-from auskunft.domain.identifiers import IdentifierKind
+from auskunft.domain.identifiers import exactly_one
 from auskunft.errors import InvalidInput
 from auskunft.i18n import Language, language
 from auskunft.ledger import Actor
@@ -43,18 +43,11 @@ def answer(
 ) -> Response:
     """Found by exactly one of `email`, `phone`, `customer_number`; an unknown person gets the negative
     answer (`processed: false`). Scope `answers:read`; every call is written to the audit trail."""
-    given = [
-        SubjectQuery(kind, value)
-        for kind, value in (
-            (IdentifierKind.EMAIL, email),
-            (IdentifierKind.PHONE, phone),
-            (IdentifierKind.CUSTOMER_NUMBER, customer_number),
-        )
-        if value is not None
-    ]
-    if len(given) != 1:
+    one = exactly_one(email, phone, customer_number)
+    if one is None:
         raise InvalidInput("give exactly one of the query parameters email, phone, customer_number")
-    result = ledger.answer(given[0], lang or language(ledger.settings.language), Actor(key.actor, reason))
+    query = SubjectQuery(*one)
+    result = ledger.answer(query, lang or language(ledger.settings.language), Actor(key.actor, reason))
     if fmt is AnswerFormat.PDF:
         return Response(
             to_pdf(result),
