@@ -8,12 +8,12 @@ from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from auskunft.answer.model import Answer
 from auskunft.config import get_settings
 from auskunft.domain import categories
-from auskunft.i18n import translations
+from auskunft.templating import environment
 
 
 class Format(StrEnum):
@@ -29,15 +29,7 @@ def to_json(answer: Answer) -> str:
 
 @lru_cache(maxsize=2)
 def _environment(lang: str) -> Environment:
-    env = Environment(
-        loader=PackageLoader("auskunft.answer", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env = environment("auskunft.answer", lang)
     tz = get_settings().timezone
 
     def fmt_date(value: date | datetime | None) -> str:

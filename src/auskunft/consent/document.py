@@ -9,9 +9,9 @@ from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_datetime
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
-from auskunft.i18n import translations
+from auskunft.templating import environment
 
 
 class Format(StrEnum):
@@ -26,15 +26,7 @@ def to_json(document: dict[str, Any]) -> str:
 
 @lru_cache(maxsize=2)
 def _environment(lang: str) -> Environment:
-    env = Environment(
-        loader=PackageLoader("auskunft.consent", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env = environment("auskunft.consent", lang)
 
     def when(value: dict[str, str] | None) -> str:
         """Local time (with zone) and UTC, to the second: the two a court may ask for."""
