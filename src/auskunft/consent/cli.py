@@ -104,9 +104,12 @@ def request(
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
 ) -> None:
     """Start a double opt-in: record the request and print the confirmation email to send."""
-    if (wording is None) == (wording_file is None):
+    if wording is not None and wording_file is None:
+        text = wording
+    elif wording is None and wording_file is not None:
+        text = wording_file.read_text("utf-8").strip()
+    else:
         raise _fail("give exactly one of --wording, --wording-file")
-    text = wording if wording is not None else wording_file.read_text("utf-8").strip()  # type: ignore[union-attr]
     source = {"kind": "channel", "channel": source_channel, "detail": form_url} if source_channel else None
     with _ledger() as ledger:
         pending = doi.request(
