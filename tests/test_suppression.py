@@ -197,6 +197,10 @@ def test_erasure_deletes_everything_verifies_and_keeps_the_objection(marketed: L
     _add_token(marketed, subject_id)
     report = marketed.erase(subject_id, DPO, "Art. 17 request 2026-17")
     assert report.deleted == {
+        "message_attachments": 0,
+        "messages": 0,
+        "conversations": 0,
+        "verification_codes": 0,
         "consent_tokens": 1,
         "consent_events": 2,
         "consents": 1,

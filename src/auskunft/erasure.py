@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from auskunft.errors import AuskunftError, Conflict, NotFound
 from auskunft.marketing import suppression
 from auskunft.marketing.facts import purpose_profile
 from auskunft.register.store import RegisterView
+from auskunft.store import conversation_tables as ct
 from auskunft.store import tables as t
 
 if TYPE_CHECKING:
@@ -123,7 +124,28 @@ def erase(
         t.ConsentToken: t.ConsentToken.consent_id.in_(consent_ids),
         t.ConsentEvent: t.ConsentEvent.consent_id.in_(consent_ids),
     }
+    conversation_ids = list(
+        connection.scalars(select(ct.Conversation.id).where(ct.Conversation.subject_id == subject_id))
+    )
+    message_ids = list(
+        connection.scalars(select(ct.Message.id).where(ct.Message.conversation_id.in_(conversation_ids)))
+    )
+    # Request cases stay as proof of how a request was handled (Art. 5(2) GDPR), without personal data.
+    connection.execute(
+        update(ct.RequestCase)
+        .where(
+            or_(
+                ct.RequestCase.subject_id == subject_id,
+                ct.RequestCase.conversation_id.in_(conversation_ids),
+            )
+        )
+        .values(claimed={}, reference=None, conversation_id=None, message_id=None)
+    )
     steps: list[tuple[str, Any, Any]] = [
+        ("message_attachments", ct.MessageAttachment, ct.MessageAttachment.message_id.in_(message_ids)),
+        ("messages", ct.Message, ct.Message.id.in_(message_ids)),
+        ("conversations", ct.Conversation, ct.Conversation.id.in_(conversation_ids)),
+        ("verification_codes", ct.VerificationCode, ct.VerificationCode.subject_id == subject_id),
         ("consent_tokens", t.ConsentToken, of_consents[t.ConsentToken]),
         ("consent_events", t.ConsentEvent, of_consents[t.ConsentEvent]),
         ("consents", t.Consent, of_subject[t.Consent]),

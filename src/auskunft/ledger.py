@@ -110,6 +110,22 @@ class Ledger:
             )
         return answer
 
+    def answer_subject(self, subject_id: int, lang: Language, actor: Actor) -> Answer:
+        """The answer for a subject already identified (a verified request case, a signed-in customer)."""
+        with self.engine.begin() as connection:
+            answer = self._answers.build(connection, subject_id, lang)
+            connection.execute(
+                _AUDIT_ENTRY,
+                {
+                    "at": datetime.now(UTC),
+                    "actor": actor.name,
+                    "action": "answer.built",
+                    "subject_id": subject_id,
+                    "reason": actor.reason,
+                },
+            )
+        return answer
+
     def erase(
         self, subject_id: int, actor: Actor, reason: str, suppress: bool | None = None
     ) -> erasure.ErasureReport:

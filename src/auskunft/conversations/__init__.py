@@ -1,0 +1,1 @@
+"""Customer-service conversations on every channel: messages, internal notes, queues, assignment, status."""
