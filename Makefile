@@ -21,6 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 ## run: install, load the demo company into ./auskunft.db if absent, print one answer, write HTML and PDF to ./out
 run: $(STAMP)
 	$(BIN)/auskunft demo --if-empty
+	$(BIN)/auskunft legal import --if-configured
 	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format text --reason "make run demo"
 	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format html --out $(OUT)/auskunft.html --reason "make run demo"
 	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format pdf --out $(OUT)/auskunft.pdf --reason "make run demo"
@@ -35,9 +36,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-## bench: answer latency and ingest throughput at BENCH_SCALE subjects (default: a few minutes)
+## bench: answer latency and ingest throughput at BENCH_SCALE subjects, request recognition (default: a few minutes)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --subjects $(BENCH_SCALE)
+	$(BIN)/python -m bench.recognition
 
 ## bench-full: the 1,000,000-subject / 20,000,000-record run (about an hour; needs ~15 GB disk)
 bench-full: $(STAMP)

@@ -25,7 +25,7 @@ from auskunft.answer.render import to_json
 from auskunft.config import Settings
 from auskunft.domain.identifiers import IdentifierKind
 from auskunft.ledger import Actor, Ledger
-from bench import synth
+from bench import search, synth
 from bench.report import write_markdown
 
 ROOT = Path(__file__).resolve().parent
@@ -189,6 +189,8 @@ def main() -> None:
             flush=True,
         )
     write_markdown(ROOT / "results", ROOT.parent / "docs" / "benchmarks.md")
+    print("search: quality and latency against the FTS5 baseline", flush=True)
+    search.main([])
 
 
 if __name__ == "__main__":

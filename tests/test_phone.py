@@ -20,14 +20,28 @@ from auskunft.ledger import Actor, Ledger
 DATA = Path(__file__).parent / "data" / "phone"
 AGENT = Actor("agent:anna", "caller look-up")
 MAPPING = records_csv.parse_mapping(
-    ["call_id=Anruf-ID", "start=Beginn", "duration=Dauer", "caller=Rufnummer", "line=Leitung",
-     "agent=Mitarbeiter", "direction=Richtung", "notes=Notiz"]
+    [
+        "call_id=Anruf-ID",
+        "start=Beginn",
+        "duration=Dauer",
+        "caller=Rufnummer",
+        "line=Leitung",
+        "agent=Mitarbeiter",
+        "direction=Richtung",
+        "notes=Notiz",
+    ]
 )
 
 
 def test_logged_call_is_in_the_callers_answer_with_the_hotline_as_source(erika: Ledger) -> None:
-    call = Call("+49 30 1234567", datetime(2026, 3, 5, 9, 0, tzinfo=UTC), 271, "anna",
-                "Kundin meldet defekten Wasserkocher, Austausch zugesagt", line="+49 30 9999000")
+    call = Call(
+        "+49 30 1234567",
+        datetime(2026, 3, 5, 9, 0, tzinfo=UTC),
+        271,
+        "anna",
+        "Kundin meldet defekten Wasserkocher, Austausch zugesagt",
+        line="+49 30 9999000",
+    )
     received = log_call(erika, call)
     assert received.subject_id is not None
     answer = erika.answer(SubjectQuery(IdentifierKind.EMAIL, "erika.muster@example.de"), "de", AGENT)
@@ -38,7 +52,9 @@ def test_logged_call_is_in_the_callers_answer_with_the_hotline_as_source(erika: 
 
 
 def test_caller_number_finds_the_customer_and_her_history(erika: Ledger) -> None:
-    log_call(erika, Call("030 1234567", datetime(2026, 3, 5, 9, 0, tzinfo=UTC), 60, "anna", "Frage zur Rechnung"))
+    log_call(
+        erika, Call("030 1234567", datetime(2026, 3, 5, 9, 0, tzinfo=UTC), 60, "anna", "Frage zur Rechnung")
+    )
     history = caller_history(erika, "+49 (30) 123 45 67", AGENT)
     assert history.subject_id is not None
     assert [c.channel for c in history.conversations] == ["hotline"]
@@ -49,7 +65,8 @@ def test_call_records_import_with_a_column_mapping_reports_bad_rows_and_keeps_th
     report = records_csv.import_file(erika, DATA / "calls-de.csv", MAPPING)
     assert (report.rows, report.stored) == (5, 2)
     assert [e.split(":")[0] for e in report.errors] == ["line 4", "line 5", "line 6"]
-    assert "unreadable time" in report.errors[0] and "no caller" in report.errors[1]
+    assert "unreadable time" in report.errors[0]
+    assert "no caller" in report.errors[1]
     assert "unknown direction" in report.errors[2]
     again = records_csv.import_file(erika, DATA / "calls-de.csv", MAPPING)
     assert (again.stored, again.duplicates) == (0, 2)
@@ -59,8 +76,11 @@ def test_durations_and_german_times_are_read(erika: Ledger) -> None:
     from zoneinfo import ZoneInfo
 
     text = (DATA / "calls-de.csv").read_text("utf-8")
-    calls = [c for _, c in records_csv.read_calls(text, MAPPING, ZoneInfo("Europe/Berlin")) if isinstance(c, Call)]
-    assert calls[0].duration_s == 271 and calls[1].duration_s == 95
+    calls = [
+        c for _, c in records_csv.read_calls(text, MAPPING, ZoneInfo("Europe/Berlin")) if isinstance(c, Call)
+    ]
+    assert calls[0].duration_s == 271
+    assert calls[1].duration_s == 95
     assert calls[0].started_at == datetime(2026, 3, 2, 8, 14, 5, tzinfo=UTC)
 
 
@@ -78,8 +98,16 @@ def test_bad_mapping_is_explained() -> None:
 
 def test_phone_import_command_exits_1_when_rows_were_refused(erika: Ledger) -> None:
     args = ["phone", "import", str(DATA / "calls-de.csv")]
-    for pair in ("call_id=Anruf-ID", "start=Beginn", "duration=Dauer", "caller=Rufnummer", "line=Leitung",
-                 "agent=Mitarbeiter", "direction=Richtung", "notes=Notiz"):
+    for pair in (
+        "call_id=Anruf-ID",
+        "start=Beginn",
+        "duration=Dauer",
+        "caller=Rufnummer",
+        "line=Leitung",
+        "agent=Mitarbeiter",
+        "direction=Richtung",
+        "notes=Notiz",
+    ):
         args += ["--map", pair]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output

@@ -13,12 +13,18 @@ from rich.console import Console
 from auskunft import subject_cli
 from auskunft.answer.builder import SubjectQuery
 from auskunft.answer.render import Format, render
+from auskunft.channels.email import cli as email_cli
+from auskunft.channels.phone import cli as phone_cli
 from auskunft.consent import cli as consent_cli
+from auskunft.conversations import cli as conversations_cli
 from auskunft.domain.identifiers import exactly_one
 from auskunft.errors import AuskunftError
 from auskunft.i18n import language
+from auskunft.knowledge import legal_cli, search_cli
 from auskunft.ledger import Actor, Ledger
 from auskunft.marketing import cli as marketing_cli
+from auskunft.requests import cases_cli
+from auskunft.requests import cli as requests_cli
 from auskunft.web import apikey_cli, serve_cli
 
 app = typer.Typer(
@@ -35,6 +41,13 @@ app.add_typer(consent_cli.app, name="consent")
 app.add_typer(apikey_cli.app, name="apikey")
 app.add_typer(serve_cli.app, name="serve")
 app.add_typer(subject_cli.app, name="subject")
+app.add_typer(legal_cli.app, name="legal")
+app.add_typer(search_cli.faq_app, name="faq")
+app.add_typer(conversations_cli.app, name="conversations")
+app.add_typer(email_cli.app, name="email")
+app.add_typer(phone_cli.app, name="phone")
+cases_cli.register(requests_cli.app)
+app.add_typer(requests_cli.app, name="requests")
 
 err = Console(stderr=True, soft_wrap=True)
 

@@ -20,6 +20,7 @@ from auskunft.errors import Conflict, InvalidInput, NotFound
 from auskunft.ledger import Actor, Ledger
 from auskunft.store import conversation_tables as ct
 from auskunft.store import tables as t
+from auskunft.store.ids import inserted_id
 
 MAX_REPLY = 100_000
 
@@ -269,7 +270,7 @@ def write(
     key = records.message_key(channel, None, uuid.uuid4().hex)
     record_event = _record(ledger, conv.subject_id, channel, direction, actor.name, body, now, key)
     with ledger.engine.begin() as connection:
-        message_id = int(
+        message_id = inserted_id(
             connection.execute(
                 insert(ct.Message).values(
                     conversation_id=conversation_id,
@@ -285,7 +286,7 @@ def write(
                     meta={},
                     record_event=record_event,
                 )
-            ).inserted_primary_key[0]
+            )
         )
         values: dict[str, Any] = {"updated_at": now}
         if not note:

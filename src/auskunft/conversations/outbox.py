@@ -49,9 +49,10 @@ def compose(
     message["Subject"] = subject
     domain = sender.rpartition("@")[2].rstrip(">").strip() or None
     message["Message-ID"] = make_msgid(domain=domain)
-    if in_reply_to:
+    # Not a stand-in id ("sha256:...") of a message that came without a Message-ID.
+    if in_reply_to and in_reply_to.startswith("<"):
         message["In-Reply-To"] = in_reply_to
-        message["References"] = " ".join([*references, in_reply_to])
+        message["References"] = " ".join([*(r for r in references if r.startswith("<")), in_reply_to])
     if automatic:
         message["Auto-Submitted"] = "auto-replied"
         message["X-Auto-Response-Suppress"] = "All"

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from auskunft.errors import InvalidInput, NotFound
 from auskunft.store import conversation_tables as ct
+from auskunft.store.ids import inserted_id
 
 DEFAULT_QUEUE = "kundenservice"
 
@@ -54,7 +55,7 @@ def save(connection: Connection, spec: QueueSpec) -> int:
     if existing is not None:
         connection.execute(update(ct.Queue).where(ct.Queue.id == existing).values(**values))
         return int(existing)
-    return int(connection.execute(insert(ct.Queue).values(key=spec.key, **values)).inserted_primary_key[0])
+    return inserted_id(connection.execute(insert(ct.Queue).values(key=spec.key, **values)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from auskunft.requests import cases
 from auskunft.requests.recognise import Recognition, recognise
 from auskunft.store import conversation_tables as ct
 from auskunft.store import tables as t
+from auskunft.store.ids import inserted_id
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def receive(ledger: Ledger, inbound: Inbound, mailer: outbox.Mailer | None = Non
                 connection,
                 cases.Claim.of(recognition),
                 channel=inbound.channel.value,
-                received_on=inbound.received_at.astimezone(_zone(ledger)).date(),
+                received_on=_arrival(inbound).astimezone(_zone(ledger)).date(),
                 conversation_id=conversation_id,
                 message_id=message_id,
                 sender=inbound.sender,
@@ -128,6 +129,19 @@ def receive(ledger: Ledger, inbound: Inbound, mailer: outbox.Mailer | None = Non
     if case_id is not None:
         cases.after_open(ledger, case_id, mailer)
     return Received(conversation_id, message_id, subject_id, case_id=case_id, new_conversation=new)
+
+
+def _arrival(inbound: Inbound) -> datetime:
+    """When it reached us: the deadline of a request counts from receipt (Art. 12(3)), not from the date
+    the sender wrote into the message."""
+    arrived = inbound.meta.get("arrived_at")
+    if isinstance(arrived, str):
+        try:
+            moment = datetime.fromisoformat(arrived)
+        except ValueError:
+            return inbound.received_at
+        return moment if moment.tzinfo else inbound.received_at
+    return inbound.received_at
 
 
 def _zone(ledger: Ledger) -> Any:
@@ -165,25 +179,27 @@ def _conversation(connection: Connection, inbound: Inbound, subject_id: int | No
         return int(conversation_id), False
     queue = queues.route(connection, inbound.queue, inbound.to)
     purpose = records.purpose_of(inbound.channel, False)
-    new_id = connection.execute(
-        insert(ct.Conversation).values(
-            subject_id=subject_id,
-            queue_id=queue.id,
-            channel=inbound.channel.value,
-            status=Status.OPEN.value,
-            topic=(inbound.topic or "")[:500] or None,
-            assignee=None,
-            created_at=now,
-            updated_at=now,
-            first_response_due=(
-                now + timedelta(hours=queue.first_response_hours)
-                if inbound.direction is Direction.INBOUND
-                else None
-            ),
-            first_response_at=None,
-            retention_rule=purpose.retention,
+    new_id = inserted_id(
+        connection.execute(
+            insert(ct.Conversation).values(
+                subject_id=subject_id,
+                queue_id=queue.id,
+                channel=inbound.channel.value,
+                status=Status.OPEN.value,
+                topic=(inbound.topic or "")[:500] or None,
+                assignee=None,
+                created_at=now,
+                updated_at=now,
+                first_response_due=(
+                    now + timedelta(hours=queue.first_response_hours)
+                    if inbound.direction is Direction.INBOUND
+                    else None
+                ),
+                first_response_at=None,
+                retention_rule=purpose.retention,
+            )
         )
-    ).inserted_primary_key[0]
+    )
     return int(new_id), True
 
 
@@ -204,7 +220,7 @@ def _insert_message(
     meta: dict[str, Any],
     record_event: str | None,
 ) -> int:
-    return int(
+    return inserted_id(
         connection.execute(
             insert(ct.Message).values(
                 conversation_id=conversation_id,
@@ -220,7 +236,7 @@ def _insert_message(
                 meta=meta,
                 record_event=record_event,
             )
-        ).inserted_primary_key[0]
+        )
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from itertools import chain
 
-from auskunft.demo import generator, marketing_cases
+from auskunft.demo import conversations, generator, marketing_cases
+from auskunft.demo.faq import load_faq
 from auskunft.ingest.report import IngestReport
 from auskunft.ledger import Ledger
 from auskunft.register import store as register_store
@@ -25,6 +26,8 @@ def load_demo(
     """Load register and events; running it again stores nothing new."""
     with ledger.engine.begin() as connection:
         loaded = register_store.save(connection, demo_register())
-    return loaded, ledger.ingest_objects(
-        chain(generator.events(customers=customers), marketing_cases.events())
-    )
+        load_faq(connection)
+    report = ledger.ingest_objects(chain(generator.events(customers=customers), marketing_cases.events()))
+    if report.ok:
+        conversations.load(ledger)
+    return loaded, report

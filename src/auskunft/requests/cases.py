@@ -27,6 +27,7 @@ from auskunft.requests.kinds import RequestKind
 from auskunft.requests.recognise import Recognition
 from auskunft.store import conversation_tables as ct
 from auskunft.store import tables as t
+from auskunft.store.ids import inserted_id
 
 Mailer = outbox.Mailer
 log = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ def open_from_message(
         "sender_known": sender_known_subject is not None,
         "identity": dict(recognition.identity or {}),
     }
-    case_id = int(
+    case_id = inserted_id(
         connection.execute(
             insert(ct.RequestCase).values(
                 kind=kind.value,
@@ -185,7 +186,7 @@ def open_from_message(
                 closed_at=None,
                 warned_on=None,
             )
-        ).inserted_primary_key[0]
+        )
     )
     event(
         connection,

@@ -22,7 +22,8 @@ from auskunft.store import conversation_tables as ct
 
 
 def _requester_address(case: Case) -> str | None:
-    return case.claimed.get("sender", {}).get("email")
+    address = case.claimed.get("sender", {}).get("email")
+    return str(address) if address else None
 
 
 def extend(

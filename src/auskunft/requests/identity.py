@@ -159,9 +159,15 @@ def redeem(ledger: Ledger, case_id: int, code: str) -> int:
         if row.attempts >= MAX_ATTEMPTS:
             raise TokenRefused("attempts", "too many wrong codes; send a new one")
         if hmac.compare_digest(row.code_hash, _hash(ledger, code)):
-            connection.execute(update(codes).where(codes.c.id == row.id).values(used_at=now))
+            connection.execute(
+                update(ct.VerificationCode).where(ct.VerificationCode.id == row.id).values(used_at=now)
+            )
             return int(row.subject_id)
-        connection.execute(update(codes).where(codes.c.id == row.id).values(attempts=row.attempts + 1))
+        connection.execute(
+            update(ct.VerificationCode)
+            .where(ct.VerificationCode.id == row.id)
+            .values(attempts=row.attempts + 1)
+        )
         refusal = TokenRefused("wrong", f"wrong code ({MAX_ATTEMPTS - row.attempts - 1} tries left)")
     raise refusal
 

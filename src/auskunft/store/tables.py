@@ -283,3 +283,8 @@ class ApiKey(Base):
     scopes: Mapped[list[str]]
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+# Tables of other concepts live in their own modules on the same Base; imported here so that Alembic and
+# `Base.metadata` see every table.
+from auskunft.store import conversation_tables, faq_tables, legal_tables, opendsr_tables, user_tables  # noqa: E402, F401

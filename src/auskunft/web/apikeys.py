@@ -39,6 +39,14 @@ class Scope(StrEnum):
     ANSWERS_READ = "answers:read"
     MARKETING_CHECK = "marketing:check"
     CONSENTS_WRITE = "consents:write"
+    CONVERSATIONS = "conversations"
+    """Agents' access to conversations (the live-chat agent socket); replaced by the console login."""
+    CASES_READ = "cases:read"
+    """List request cases and read one with its trail."""
+    CASES_WRITE = "cases:write"
+    """Open request cases and decide on them: verify, extend, refuse, close."""
+    OPENDSR = "opendsr"
+    """A controller submitting, reading and cancelling OpenDSR requests (docs/opendsr.md)."""
 
 
 class Unauthenticated(AuskunftError):

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from auskunft.channels import chat, form
 from auskunft.ledger import Ledger
 from auskunft.web import api, errors
 from auskunft.web.api import consents
@@ -43,9 +44,13 @@ class NoStore:
         await self.app(scope, receive, send_no_store)
 
 
-def create_app(ledger: Ledger | None = None, *, max_events_bytes: int = MAX_EVENTS_BYTES) -> FastAPI:
+def create_app(
+    ledger: Ledger | None = None, *, max_events_bytes: int = MAX_EVENTS_BYTES, channels: bool = True
+) -> FastAPI:
     """The application over `ledger`, or over the configured ledger, opened at start-up and closed at
-    shutdown. `max_events_bytes`: the largest body `POST /api/v1/events` accepts (413 beyond)."""
+    shutdown. `max_events_bytes`: the largest body `POST /api/v1/events` accepts (413 beyond).
+    `channels`: install the contact form and the live chat with their default configuration (tests that
+    configure them themselves pass False)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,5 +80,8 @@ def create_app(ledger: Ledger | None = None, *, max_events_bytes: int = MAX_EVEN
     errors.install(app)
     app.include_router(api.router)
     app.include_router(consents.router)
+    if channels:
+        form.install(app)
+        chat.install(app)
     app.add_middleware(NoStore)
     return app

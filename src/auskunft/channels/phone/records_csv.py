@@ -75,13 +75,21 @@ def _decode(data: bytes) -> str:
     raise InvalidInput("the file is neither UTF-8 nor Windows-1252 text")
 
 
+def _iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _german_seconds(value: str) -> datetime:
+    return datetime.strptime(value, "%d.%m.%Y %H:%M:%S")
+
+
+def _german_minutes(value: str) -> datetime:
+    return datetime.strptime(value, "%d.%m.%Y %H:%M")
+
+
 def _time(value: str, zone: ZoneInfo) -> datetime:
     value = value.strip()
-    for parse in (
-        lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")),
-        lambda v: datetime.strptime(v, "%d.%m.%Y %H:%M:%S"),
-        lambda v: datetime.strptime(v, "%d.%m.%Y %H:%M"),
-    ):
+    for parse in (_iso, _german_seconds, _german_minutes):
         try:
             moment = parse(value)
         except ValueError:
