@@ -9,7 +9,7 @@ BENCH_SCALE ?= 10000
 OUT ?= out
 DEMO_EMAIL ?= monika.beispielfrau@example.de
 
-.PHONY: run test lint bench bench-full demo lock messages clean
+.PHONY: run letter test lint bench bench-full demo lock messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,13 +18,19 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## run: install, load the demo company into ./auskunft.db if absent, print one answer, write HTML and PDF to ./out
+## run: install, load the demo company into ./auskunft.db if absent, serve the app on http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/auskunft demo --if-empty
 	$(BIN)/auskunft legal import --if-configured
-	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format text --reason "make run demo"
-	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format html --out $(OUT)/auskunft.html --reason "make run demo"
-	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format pdf --out $(OUT)/auskunft.pdf --reason "make run demo"
+	@echo "serving http://$(HOST):$(PORT)/ (portal), /console (agents), /api/docs (API); Ctrl-C stops"
+	$(BIN)/auskunft serve --host $(HOST) --port $(PORT)
+
+## letter: write the demo customer's Art. 15 answer as text, HTML and PDF to ./out
+letter: $(STAMP)
+	$(BIN)/auskunft demo --if-empty
+	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format text --reason "make letter demo"
+	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format html --out $(OUT)/auskunft.html --reason "make letter demo"
+	$(BIN)/auskunft answer --email $(DEMO_EMAIL) --format pdf --out $(OUT)/auskunft.pdf --reason "make letter demo"
 
 ## test: the whole suite (SQLite unless AUSKUNFT_TEST_DATABASE_URL names PostgreSQL)
 test: $(STAMP)

@@ -100,7 +100,9 @@ def chat_with_us(client: TestClient) -> None:
 def delivered(server: SmtpServer, to: str) -> list[EmailMessage]:
     found = []
     for envelope in server.received:
-        message = message_from_bytes(envelope.content, policy=policy.default)
+        content = envelope.content
+        assert isinstance(content, bytes)
+        message = message_from_bytes(content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         if message["To"] == to:
             found.append(message)

@@ -25,7 +25,8 @@ from auskunft.ledger import Actor, Ledger
 from auskunft.marketing import cli as marketing_cli
 from auskunft.requests import cases_cli
 from auskunft.requests import cli as requests_cli
-from auskunft.web import apikey_cli, serve_cli
+from auskunft.web import apikey_cli, serve_cli, users_cli
+from auskunft.web.opendsr import cli as opendsr_cli
 
 app = typer.Typer(
     help="auskunft: the personal-data ledger and its Art. 15 answers.",
@@ -40,6 +41,8 @@ app.add_typer(marketing_cli.app, name="marketing")
 app.add_typer(consent_cli.app, name="consent")
 app.add_typer(apikey_cli.app, name="apikey")
 app.add_typer(serve_cli.app, name="serve")
+app.add_typer(users_cli.app, name="users")
+app.add_typer(opendsr_cli.app, name="opendsr")
 app.add_typer(subject_cli.app, name="subject")
 app.add_typer(legal_cli.app, name="legal")
 app.add_typer(search_cli.faq_app, name="faq")
@@ -114,6 +117,7 @@ def demo(
     ] = False,
 ) -> None:
     """Load the demo company "Beispiel Versand GmbH" (register and histories). Idempotent."""
+    from auskunft.demo import users as demo_users
     from auskunft.demo.generator import STORYLINES
     from auskunft.demo.load import load_demo
 
@@ -121,6 +125,7 @@ def demo(
         with Ledger.open() as ledger:
             if if_empty and not ledger.is_empty():
                 err.print("the ledger already holds data; demo not loaded")
+                err.print("console logins of the demo: " + "; ".join(demo_users.logins()), highlight=False)
                 return
             loaded, report = load_demo(ledger, customers)
     except AuskunftError as exc:
@@ -132,6 +137,9 @@ def demo(
         highlight=False,
     )
     err.print("storyline customers: " + ", ".join(STORYLINES.values()), highlight=False)
+    err.print(
+        "console logins (http://127.0.0.1:8000/console): " + "; ".join(demo_users.logins()), highlight=False
+    )
     if not report.ok:
         for error in report.errors[:20]:
             err.print(f"  {error}", highlight=False, markup=False)

@@ -149,11 +149,45 @@ class Settings(BaseSettings):
         5, ge=1, description="Failed console logins per login name within login_window_minutes before 429."
     )
     login_failures_per_ip: int = Field(
-        20, ge=1, description="Failed console logins per client address within login_window_minutes before "
+        20,
+        ge=1,
+        description="Failed console logins per client address within login_window_minutes before "
         "429 (addresses are kept in memory for the window only, never stored).",
     )
     login_window_minutes: int = Field(
         15, ge=1, description="Sliding window of the console's login rate limit, in minutes."
+    )
+
+    portal_code_minutes: int = Field(
+        15, ge=1, le=1440, description="A customer portal sign-in code is valid for this many minutes."
+    )
+    portal_idle_minutes: int = Field(
+        15, ge=1, description="A customer portal session ends after this many minutes without a request."
+    )
+    portal_session_max_minutes: int = Field(
+        60,
+        ge=1,
+        description="A customer portal session ends this many minutes after sign-in, however active.",
+    )
+    portal_codes_per_address: int = Field(
+        3,
+        ge=1,
+        description="Sign-in codes sent to one address within portal_window_minutes; further "
+        "requests get the same answer but send nothing.",
+    )
+    portal_failures_per_address: int = Field(
+        10,
+        ge=1,
+        description="Wrong sign-in codes for one address within portal_window_minutes before 429.",
+    )
+    portal_failures_per_ip: int = Field(
+        30,
+        ge=1,
+        description="Wrong sign-in codes from one client address within portal_window_minutes "
+        "before 429 (held in memory for the window only, never stored).",
+    )
+    portal_window_minutes: int = Field(
+        15, ge=1, description="Sliding window of the customer portal's rate limits, in minutes."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -9,10 +10,12 @@ from typing import Any
 
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 from auskunft.answer.model import Answer
 from auskunft.config import get_settings
 from auskunft.domain import categories
+from auskunft.knowledge.web import links
 from auskunft.templating import environment
 
 
@@ -61,18 +64,32 @@ def _zone(name: str) -> Any:
     return ZoneInfo(name)
 
 
-def to_html(answer: Answer) -> str:
-    """The answer as a letter (HTML), ready to print or to send."""
+def to_html(answer: Answer, *, relative_links: bool = True) -> str:
+    """The answer as a letter (HTML), ready to print or to send.
+
+    Citations of the laws auskunft holds ("Art. 15 Abs. 1 lit. g DSGVO", "§ 7 UWG") link to the article
+    pages (`/recht/...`, knowledge/web/links.py): absolute on the controller's website when the register
+    names one, else relative (`relative_links=False`: then none, e.g. in a PDF)."""
     addressee = _addressee(answer)
     purpose_labels = {p.key: p.label for p in answer.purposes}
     template = _environment(answer.language).get_template("letter.html.j2")
-    return template.render(a=answer, addressee=addressee, purpose_labels=purpose_labels)
+    website = answer.controller.website if answer.controller else None
+    cite = _citation_links(answer.language, website, relative_links)
+    return template.render(a=answer, addressee=addressee, purpose_labels=purpose_labels, cite=cite)
+
+
+def _citation_links(lang: str, website: str | None, relative: bool) -> Callable[[str], Markup]:
+    if website:
+        return lambda text: links.linked(text, lang, base=website)
+    if relative:
+        return lambda text: links.linked(text, lang)
+    return lambda text: Markup(escape(text))  # noqa: S704 - escaped
 
 
 def to_pdf(answer: Answer) -> bytes:
     from weasyprint import HTML
 
-    pdf = HTML(string=to_html(answer)).write_pdf()
+    pdf = HTML(string=to_html(answer, relative_links=False)).write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from itertools import chain
 
-from auskunft.demo import conversations, generator, marketing_cases
+from auskunft.demo import conversations, generator, marketing_cases, users
 from auskunft.demo.faq import load_faq
 from auskunft.ingest.report import IngestReport
 from auskunft.ledger import Ledger
@@ -27,6 +27,7 @@ def load_demo(
     with ledger.engine.begin() as connection:
         loaded = register_store.save(connection, demo_register())
         load_faq(connection)
+        users.load(connection)
     report = ledger.ingest_objects(chain(generator.events(customers=customers), marketing_cases.events()))
     if report.ok:
         conversations.load(ledger)

@@ -41,6 +41,8 @@ class ControllerInfo(_Strict):
     representative: Text | None = None
     dpo: Contact
     supervisory_authority: Contact
+    security_measures: Localised | None = None
+    """General description of the technical and organisational measures (Art. 30(1)(g), Art. 32(1))."""
 
 
 class RetentionRuleSpec(_Strict):
@@ -93,6 +95,8 @@ class ActivitySpec(_Strict):
     key: Text
     name: Localised
     description: Localised | None = None
+    data_subjects: Localised | None = None
+    """Categories of data subjects, e.g. customers, newsletter subscribers (Art. 30(1)(c))."""
     legal_basis: list[Text] = Field(min_length=1)
     legitimate_interest: Localised | None = None
     categories: list[Text] = Field(default_factory=list)
@@ -100,6 +104,8 @@ class ActivitySpec(_Strict):
     retention: Text
     automated_decision: AutomatedDecision | None = None
     marketing: MarketingProfile | None = None
+    security_measures: Localised | None = None
+    """Measures specific to this activity, beyond the controller's general ones (Art. 30(1)(g))."""
 
 
 class Register(_Strict):

@@ -239,6 +239,44 @@ def open_manual(
     return case_id
 
 
+def open_verified(
+    ledger: Ledger,
+    kind: RequestKind,
+    received_on: date,
+    subject_id: int,
+    identifiers: dict[str, str],
+    actor: Actor,
+    *,
+    channel: str = Channel.PORTAL.value,
+    language: str = "de",
+    details: str | None = None,
+) -> int:
+    """A request from a person whose identity is already checked (signed in to the portal with a code sent
+    to an address on file): opened in progress and tied to them, no identity code is sent. `details`: what
+    the person wrote (what to correct, what to erase), kept with the case's claim."""
+    with ledger.engine.begin() as connection:
+        case_id = open_from_message(
+            connection,
+            Claim(kind, language, None, dict(identifiers)),
+            channel=channel,
+            received_on=received_on,
+            conversation_id=None,
+            message_id=None,
+            sender=identifiers,
+            sender_known_subject=subject_id,
+            sender_subject=subject_id,
+        )
+        claimed = get(connection, case_id).claimed | ({"details": details} if details else {})
+        connection.execute(
+            update(ct.RequestCase)
+            .where(ct.RequestCase.id == case_id)
+            .values(subject_id=subject_id, state=CaseState.IN_PROGRESS.value, claimed=claimed)
+        )
+        event(connection, case_id, actor, "entered")
+        event(connection, case_id, actor, "identity.verified", by=channel)
+    return case_id
+
+
 def _company(ledger: Ledger, connection: Connection) -> tuple[str, Any]:
     register = ledger.register(connection)
     controller = register.controller

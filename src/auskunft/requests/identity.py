@@ -8,6 +8,9 @@
 
 No copy of an identity document is asked for (EDPB Guidelines 01/2022, para. 73 ff.). Codes are 8 digits,
 valid for `CODE_VALID_DAYS`, kept only as a keyed hash, and void after `MAX_ATTEMPTS` wrong tries.
+
+The customer portal signs people in with the same codes (purpose `portal`, `redeem_portal`): a short
+validity given by the portal, only the newest code of a person counts.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from auskunft.store import tables as t
 
 CODE_VALID_DAYS = 14
 MAX_ATTEMPTS = 5
+PORTAL = "portal"
+"""The purpose of the codes a customer signs in to the portal with (`redeem_portal`)."""
 
 _CLAIM_KINDS = (
     ("email", IdentifierKind.EMAIL),
@@ -111,13 +116,20 @@ def issue(
     subject_id: int,
     address: str,
     case_id: int | None = None,
+    valid: timedelta = timedelta(days=CODE_VALID_DAYS),
 ) -> str:
-    """A new code for `subject_id`, to be sent to `address`; earlier unused codes of the case are voided."""
+    """A new code for `subject_id`, to be sent to `address`, valid for `valid`; earlier unused codes of the
+    case (or, for a portal sign-in, the person's earlier unused sign-in codes) are voided."""
     now = datetime.now(UTC)
-    if case_id is not None:
+    if case_id is not None or purpose == PORTAL:
+        owner = (
+            ct.VerificationCode.case_id == case_id
+            if case_id is not None
+            else (ct.VerificationCode.purpose == PORTAL) & (ct.VerificationCode.subject_id == subject_id)
+        )
         connection.execute(
             update(ct.VerificationCode)
-            .where(ct.VerificationCode.case_id == case_id, ct.VerificationCode.used_at.is_(None))
+            .where(owner, ct.VerificationCode.used_at.is_(None), ct.VerificationCode.expires_at > now)
             .values(expires_at=now)
         )
     code = new_code()
@@ -129,7 +141,7 @@ def issue(
             code_hash=_hash(ledger, code),
             sent_to=address,
             created_at=now,
-            expires_at=now + timedelta(days=CODE_VALID_DAYS),
+            expires_at=now + valid,
             attempts=0,
             used_at=None,
         )
@@ -170,6 +182,38 @@ def redeem(ledger: Ledger, case_id: int, code: str) -> int:
         )
         refusal = TokenRefused("wrong", f"wrong code ({MAX_ATTEMPTS - row.attempts - 1} tries left)")
     raise refusal
+
+
+def redeem_portal(ledger: Ledger, subject_id: int, code: str, now: datetime | None = None) -> str:
+    """The address a portal sign-in code went to, when `code` is the person's current one; TokenRefused
+    otherwise (reason `none`, `expired`, `attempts` or `wrong`; a wrong try is counted and committed first).
+
+    The code is compared as a keyed hash in constant time; a redeemed code is used up.
+    """
+    now = now or datetime.now(UTC)
+    codes = ct.VerificationCode.__table__
+    with ledger.engine.begin() as connection:
+        row = connection.execute(
+            select(codes)
+            .where(codes.c.purpose == PORTAL, codes.c.subject_id == subject_id, codes.c.used_at.is_(None))
+            .order_by(codes.c.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            raise TokenRefused("none", "no sign-in code is pending")
+        if row.expires_at <= now:
+            raise TokenRefused("expired", "the code has expired; ask for a new one")
+        if row.attempts >= MAX_ATTEMPTS:
+            raise TokenRefused("attempts", "too many wrong codes; ask for a new one")
+        matches = hmac.compare_digest(row.code_hash, _hash(ledger, code))
+        connection.execute(
+            update(ct.VerificationCode)
+            .where(ct.VerificationCode.id == row.id)
+            .values({"used_at": now} if matches else {"attempts": row.attempts + 1})
+        )
+    if not matches:
+        raise TokenRefused("wrong", "wrong code")
+    return str(row.sent_to)
 
 
 def verified_address_query(case_id: int) -> Any:

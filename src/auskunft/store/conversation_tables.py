@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from auskunft.store.tables import Base
@@ -92,7 +92,7 @@ class RequestCase(Base):
     state: Mapped[str] = mapped_column(String(20), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
-    received_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date] = mapped_column(Date, index=True)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     """The deadline now in force: one calendar month after receipt, or later when extended."""
     extended_months: Mapped[int] = mapped_column(Integer, default=0)
@@ -110,7 +110,7 @@ class RequestCase(Base):
     outcome: Mapped[str | None] = mapped_column(Text)
     """Why it was refused, or how it was answered."""
     created_at: Mapped[datetime]
-    closed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
     warned_on: Mapped[date | None] = mapped_column(Date)
     """When the last deadline warning was given."""
 

@@ -6,6 +6,7 @@ description under /api/docs; the portal and the agents' console will join as fur
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,9 +15,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auskunft.channels import chat, form
+from auskunft.knowledge import web as knowledge_web
 from auskunft.ledger import Ledger
-from auskunft.web import api, errors
-from auskunft.web.api import consents
+from auskunft.web import api, console, errors, opendsr, portal
+from auskunft.web.api import cases, consents
 from auskunft.web.api.events import MAX_EVENTS_BYTES
 
 DESCRIPTION = """Every request under `/api/v1` carries an API key (`auskunft apikey add`) as
@@ -26,7 +28,9 @@ DESCRIPTION = """Every request under `/api/v1` carries an API key (`auskunft api
 
 
 class NoStore:
-    """Responses carry personal data: no browser or proxy cache may keep them (unless a route says so)."""
+    """Responses carry personal data: no browser or proxy cache may keep them (unless a route says so).
+
+    Every response also says how long the application took to start it (`Server-Timing: app;dur=ms`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -36,9 +40,15 @@ class NoStore:
             await self.app(scope, receive, send)
             return
 
+        started = time.perf_counter()
+
         async def send_no_store(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).setdefault("Cache-Control", "no-store")
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Cache-Control", "no-store")
+                # Time spent in the application until the response starts (W3C Server-Timing), for
+                # monitoring and the load benchmark; it says nothing about the person.
+                headers.append("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.2f}")
             await send(message)
 
         await self.app(scope, receive, send_no_store)
@@ -78,10 +88,15 @@ def create_app(
     app.state.ledger = ledger
     app.state.max_events_bytes = max_events_bytes
     errors.install(app)
+    console.install(app)
     app.include_router(api.router)
+    app.include_router(cases.router, prefix="/api/v1")
+    opendsr.install(app)
     app.include_router(consents.router)
     if channels:
         form.install(app)
         chat.install(app)
+        knowledge_web.install(app)
+        portal.install(app)
     app.add_middleware(NoStore)
     return app

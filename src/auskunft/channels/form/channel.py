@@ -65,7 +65,9 @@ class FormChannel:
         self._clock = clock
         self._token: FormToken | None = None
         spam = config.spam
-        self.rate_limit = rate_limit or RateLimit(spam.per_ip, spam.window_minutes * 60.0)
+        if rate_limit is None:
+            rate_limit = RateLimit(spam.per_ip, spam.window_minutes * 60.0)
+        self.rate_limit = rate_limit
         self.spam = SpamCounter()
 
     @property

@@ -3,11 +3,15 @@
 Thin: the request is read here, `FormChannel.submit` decides, a template answers. No cookie is set and
 nothing is loaded from a third party. The form is anonymous, so cross-site posts are refused by the signed
 token (only we can make one) and the Origin header (when the browser sends one, it must be ours).
+
+When the help pages are installed (`app.state.faq_suggestions`, knowledge/web/suggestions.py) the page
+loads their script, which suggests FAQ answers while the message is typed; a form sent after a suggestion
+was marked helpful carries its id (`faq_helpful`) and is counted, anonymously, per entry and day.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request
@@ -20,12 +24,16 @@ from auskunft.channels.form.channel import PATH, Client, FormChannel, Outcome
 from auskunft.channels.form.config import Kind
 from auskunft.channels.form.submission import Submission
 from auskunft.conversations import queues
-from auskunft.errors import AuskunftError
+from auskunft.errors import AuskunftError, NotFound
 from auskunft.i18n import Language, language, translations
+from auskunft.knowledge.faq import feedback
+from auskunft.knowledge.faq import store as faq_store
 from auskunft.register.store import RegisterView
 
 MAX_BODY = 64 * 1024
 """The largest form body read: the message field alone is limited to 10,000 characters."""
+HELPFUL = "faq_helpful"
+"""Ids of suggested FAQ entries marked helpful before sending (added by the suggestions' script)."""
 
 Lang = Annotated[str | None, Query(max_length=5, description="de (default) or en")]
 
@@ -34,8 +42,8 @@ def router(channel: FormChannel) -> APIRouter:
     routes = APIRouter(tags=["contact form"], include_in_schema=False)
 
     @routes.get(PATH, name="contact_form")
-    def show(lang: Lang = None) -> Response:
-        return _form(channel, language(lang), Submission({}, False))
+    def show(request: Request, lang: Lang = None) -> Response:
+        return _form(channel, language(lang), Submission({}, False), suggestions=_suggestions(request))
 
     @routes.post(PATH)
     async def send(request: Request, lang: Lang = None) -> Response:
@@ -49,7 +57,9 @@ def router(channel: FormChannel) -> APIRouter:
         posted = {key: value for key, value in form.items() if isinstance(value, str)}
         client = Client(request.client.host if request.client else None, request.headers.get("user-agent"))
         outcome = await run_in_threadpool(channel.submit, posted, client, chosen)
-        return _result(channel, chosen, outcome)
+        if outcome.kind == "sent" and outcome.received and not outcome.received.duplicate:
+            await run_in_threadpool(_sent_after_helpful, channel, posted.get(HELPFUL, ""))
+        return _result(channel, chosen, outcome, _suggestions(request))
 
     @routes.get(pages.CSS_PATH)
     def stylesheet() -> Response:
@@ -69,6 +79,25 @@ def _same_origin(request: Request, channel: FormChannel) -> bool:
     return origin in own
 
 
+def _suggestions(request: Request) -> Any:
+    """The FAQ suggestions of the help pages, when they are installed (else None)."""
+    return getattr(request.app.state, "faq_suggestions", None)
+
+
+def _sent_after_helpful(channel: FormChannel, value: str) -> None:
+    """Count the form as sent although the suggestions `value` ("12,15") had been marked helpful."""
+    ids = [int(part) for part in value.split(",")[:3] if part.strip().isdigit() and len(part.strip()) < 10]
+    if not ids:
+        return
+    with channel.ledger.engine.begin() as connection:
+        for entry_id in dict.fromkeys(ids):
+            try:
+                if faq_store.get(connection, entry_id).published:
+                    feedback.submitted_after_helpful(connection, entry_id)
+            except NotFound:
+                continue
+
+
 def _register(channel: FormChannel) -> RegisterView:
     with channel.ledger.engine.connect() as connection:
         return channel.ledger.register(connection)
@@ -80,11 +109,18 @@ def _common(register: RegisterView, lang: Language) -> dict[str, str]:
         "company": controller.name if controller else "",
         "contact": controller.email if controller else "",
         "back": f"{PATH}?lang={lang}",
+        "current": "contact",
     }
 
 
 def _form(
-    channel: FormChannel, lang: Language, submission: Submission, *, status: int = 200, expired: bool = False
+    channel: FormChannel,
+    lang: Language,
+    submission: Submission,
+    *,
+    status: int = 200,
+    expired: bool = False,
+    suggestions: Any = None,
 ) -> Response:
     config = channel.config
     register = _register(channel)
@@ -92,10 +128,14 @@ def _form(
     notice = notices.notice(
         register, config.purpose, lang, consent_activity=consent.purpose if consent else None
     )
-    return pages.render(
+    return pages.page(
+        pages.environment(lang),
         "form.html.j2",
         lang,
         status,
+        headers=pages.SCRIPT_HEADERS if suggestions else pages.PAGE_HEADERS,
+        suggestions=suggestions,
+        suggestion_texts=suggestions.texts(lang) if suggestions else "",
         title=config.title.get(lang),
         intro=config.intro.get(lang) if config.intro else None,
         fields=config.fields,
@@ -119,7 +159,7 @@ def _neutral(channel: FormChannel, lang: Language, status: int = 200) -> Respons
     return pages.render("done.html.j2", lang, status, title=title, reference=None, **common)
 
 
-def _result(channel: FormChannel, lang: Language, outcome: Outcome) -> Response:
+def _result(channel: FormChannel, lang: Language, outcome: Outcome, suggestions: Any = None) -> Response:
     tr = translations(lang).gettext
     if outcome.kind == "spam":
         return _neutral(channel, lang)
@@ -129,7 +169,9 @@ def _result(channel: FormChannel, lang: Language, outcome: Outcome) -> Response:
     assert outcome.submission is not None
     if outcome.kind in ("invalid", "expired"):
         status = 422 if outcome.kind == "invalid" else 200
-        return _form(channel, lang, outcome.submission, status=status, expired=outcome.kind == "expired")
+        expired = outcome.kind == "expired"
+        submission = outcome.submission
+        return _form(channel, lang, submission, status=status, expired=expired, suggestions=suggestions)
     received = outcome.received
     assert received is not None
     queue_key = _queue_key(channel, outcome.submission)
