@@ -38,8 +38,8 @@ test: $(STAMP)
 
 ## lint: ruff and mypy --strict
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
 
 ## bench: answer latency and ingest throughput at BENCH_SCALE subjects, request recognition (default: a few minutes)

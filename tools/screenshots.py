@@ -29,16 +29,16 @@ from pathlib import Path
 import uvicorn
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from playwright.sync_api import Page, ViewportSize, sync_playwright
+from playwright.sync_api import FloatRect, Page, ViewportSize, sync_playwright
 
 from auskunft.config import Settings, get_settings
 from auskunft.demo.load import load_demo
 from auskunft.demo.users import DEMO_USERS, DemoUser
-from auskunft.knowledge.legal import sources
+from auskunft.knowledge.legal.sources import load as load_sources
+from auskunft.knowledge.legal.sources import read_paths
 from auskunft.knowledge.legal.store import save_articles
 from auskunft.ledger import Ledger
 from auskunft.store.db import make_engine, migrate
-from auskunft.web import portal
 from auskunft.web.app import create_app
 from auskunft.web.auth.users import Role
 
@@ -91,8 +91,6 @@ def free_port() -> int:
 @contextmanager
 def serving(ledger: Ledger) -> Iterator[str]:
     app = create_app(ledger)
-    if getattr(app.state, "portal", None) is None:  # until create_app installs the portal itself
-        portal.install(app)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host=LOCALHOST, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -130,9 +128,9 @@ def demo_ledger(folder: Path, smtp_port: int, legal: list[Path]) -> Ledger:
     if not report.ok:
         raise SystemExit(f"error: the demo did not load: {report.errors[:3]}")
     if legal:
-        documents, _ = sources.read_paths(legal)
+        documents, _ = read_paths(legal)
         with ledger.engine.begin() as connection:
-            save_articles(connection, sources.load(documents).articles)
+            save_articles(connection, load_sources(documents).articles)
     return ledger
 
 
@@ -147,12 +145,14 @@ class Camera:
         path = self.out / f"{name}.png"
         if full:
             height = int(page.evaluate("document.documentElement.scrollHeight"))
-            clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": min(height, self.max_height)}
-            page.screenshot(path=path, full_page=True, clip=clip)  # type: ignore[arg-type]
+            width, height = VIEWPORT["width"], min(height, self.max_height)
+            clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": height}
+            page.screenshot(path=path, full_page=True, clip=clip)
         else:
             page.screenshot(path=path)
         self.taken.append(path)
-        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"{shown}  {path.stat().st_size // 1024} KB")
 
 
 def staff(role: Role) -> DemoUser:
@@ -216,11 +216,41 @@ def console_pages(page: Page, base: str, camera: Camera) -> None:
     camera.shoot(page, "console-register")
 
 
+def take(out: Path, max_height: int, legal: list[Path]) -> list[Path]:
+    """Load the demo, serve it, photograph it; returns the files written."""
+    mails = Mails()
+    controller = Controller(mails, hostname=LOCALHOST, port=free_port())
+    controller.start()
+    asked: list[str] = []
+    camera = Camera(out, max_height)
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="auskunft-screenshots-") as folder,
+            demo_ledger(Path(folder), controller.port, legal) as ledger,
+            serving(ledger) as base,
+            sync_playwright() as driver,
+        ):
+            browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                context = browser.new_context(viewport=VIEWPORT, locale="de-DE", device_scale_factor=1)
+                context.on("request", lambda request: asked.append(request.url))
+                portal_pages(context.new_page(), base, camera, mails, bool(legal))
+                console_pages(context.new_page(), base, camera)
+            finally:
+                browser.close()
+            elsewhere = [url for url in asked if not url.startswith(base + "/")]
+    finally:
+        controller.stop()
+    if elsewhere:
+        raise SystemExit(f"error: pages asked other hosts: {elsewhere}")
+    return camera.taken
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--legal", type=Path, action="append", default=[], help="official legal texts")
-    parser.add_argument("--max-height", type=int, default=2400, help="cut long pages at this height (px)")
+    parser.add_argument("--max-height", type=int, default=1800, help="cut long pages at this height (px)")
     args = parser.parse_args()
     legal: list[Path] = args.legal
     if not legal and os.environ.get("AUSKUNFT_LEGAL_DIR"):
@@ -228,30 +258,10 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"error: {CHROMIUM} is missing (apt-get install chromium)")
     args.out.mkdir(parents=True, exist_ok=True)
-
-    mails = Mails()
-    controller = Controller(mails, hostname=LOCALHOST, port=free_port())
-    controller.start()
-    asked: list[str] = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="auskunft-screenshots-") as folder:
-            with demo_ledger(Path(folder), controller.port, legal) as ledger, serving(ledger) as base:
-                with sync_playwright() as driver:
-                    browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                    context = browser.new_context(viewport=VIEWPORT, locale="de-DE", device_scale_factor=1)
-                    context.on("request", lambda request: asked.append(request.url))
-                    camera = Camera(args.out, args.max_height)
-                    portal_pages(context.new_page(), base, camera, mails, bool(legal))
-                    console_pages(context.new_page(), base, camera)
-                    browser.close()
-                elsewhere = [url for url in asked if not url.startswith(base + "/")]
-    finally:
-        controller.stop()
-    if elsewhere:
-        raise SystemExit(f"error: pages asked other hosts: {elsewhere}")
+    taken = take(args.out, args.max_height, legal)
     if not legal:
-        print("legal-article left out: give --legal PATH (official texts) or set AUSKUNFT_LEGAL_DIR", file=sys.stderr)
-    print(f"{len(camera.taken)} screenshots in {args.out}")
+        print("legal-article left out: give --legal PATH or set AUSKUNFT_LEGAL_DIR", file=sys.stderr)
+    print(f"{len(taken)} screenshots in {args.out}")
 
 
 if __name__ == "__main__":
