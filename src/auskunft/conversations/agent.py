@@ -41,23 +41,6 @@ class MessageView:
     """(filename, content type, size, kind)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ConversationView:
-    id: int
-    subject_id: int | None
-    queue: str
-    channel: str
-    status: str
-    topic: str | None
-    assignee: str | None
-    created_at: datetime
-    updated_at: datetime
-    first_response_due: datetime | None
-    first_response_at: datetime | None
-    messages: list[MessageView]
-    case_ids: list[int]
-
-
 _CONV = select(
     ct.Conversation.id,
     ct.Conversation.subject_id,
@@ -86,6 +69,12 @@ class Summary:
     updated_at: datetime
     first_response_due: datetime | None
     first_response_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView(Summary):
+    messages: list[MessageView]
+    case_ids: list[int]
 
 
 def inbox(

@@ -207,6 +207,25 @@ def open_from_message(
     return case_id
 
 
+def _entered(
+    connection: Connection, claim: Claim, channel: str, received_on: date, known: int | None, actor: Actor
+) -> int:
+    """A case an agent (or the portal) enters: no conversation; `known`: the person the identifiers name."""
+    case_id = open_from_message(
+        connection,
+        claim,
+        channel=channel,
+        received_on=received_on,
+        conversation_id=None,
+        message_id=None,
+        sender=dict(claim.identity or {}),
+        sender_known_subject=known,
+        sender_subject=known,
+    )
+    event(connection, case_id, actor, "entered")
+    return case_id
+
+
 def open_manual(
     ledger: Ledger,
     kind: RequestKind,
@@ -223,18 +242,8 @@ def open_manual(
 
     with ledger.engine.begin() as connection:
         known = sender_subject(ledger, connection, identifiers) if identifiers else None
-        case_id = open_from_message(
-            connection,
-            Claim(kind, language, reference, dict(identifiers)),
-            channel=channel,
-            received_on=received_on,
-            conversation_id=None,
-            message_id=None,
-            sender=identifiers,
-            sender_known_subject=known,
-            sender_subject=known,
-        )
-        event(connection, case_id, actor, "entered")
+        claim = Claim(kind, language, reference, dict(identifiers))
+        case_id = _entered(connection, claim, channel, received_on, known, actor)
     after_open(ledger, case_id, None)
     return case_id
 
@@ -255,24 +264,14 @@ def open_verified(
     to an address on file): opened in progress and tied to them, no identity code is sent. `details`: what
     the person wrote (what to correct, what to erase), kept with the case's claim."""
     with ledger.engine.begin() as connection:
-        case_id = open_from_message(
-            connection,
-            Claim(kind, language, None, dict(identifiers)),
-            channel=channel,
-            received_on=received_on,
-            conversation_id=None,
-            message_id=None,
-            sender=identifiers,
-            sender_known_subject=subject_id,
-            sender_subject=subject_id,
-        )
+        claim = Claim(kind, language, None, dict(identifiers))
+        case_id = _entered(connection, claim, channel, received_on, subject_id, actor)
         claimed = get(connection, case_id).claimed | ({"details": details} if details else {})
         connection.execute(
             update(ct.RequestCase)
             .where(ct.RequestCase.id == case_id)
             .values(subject_id=subject_id, state=CaseState.IN_PROGRESS.value, claimed=claimed)
         )
-        event(connection, case_id, actor, "entered")
         event(connection, case_id, actor, "identity.verified", by=channel)
     return case_id
 
