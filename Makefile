@@ -42,10 +42,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
 
-## bench: answer latency and ingest throughput at BENCH_SCALE subjects, request recognition (default: a few minutes)
+## bench: answer latency and ingest at BENCH_SCALE subjects, recognition, search, web load at 100,000 people
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --subjects $(BENCH_SCALE)
 	$(BIN)/python -m bench.recognition
+	$(BIN)/python -m bench.web_load --subjects 100000
 
 ## bench-full: the 1,000,000-subject / 20,000,000-record run (about an hour; needs ~15 GB disk)
 bench-full: $(STAMP)

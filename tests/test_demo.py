@@ -79,3 +79,13 @@ def test_demo_data_use_only_example_domains(demo: Ledger) -> None:
         for identifier in answer.subject.identifiers:
             if identifier.kind == "email":
                 assert identifier.value.rsplit("@", 1)[1] in {"example.de", "example.com", "example.org"}
+
+
+def test_asking_for_more_customers_than_the_numbering_allows_is_refused_at_once() -> None:
+    import pytest
+
+    from auskunft.demo.generator import MAX_CUSTOMERS, events
+    from auskunft.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="room for 0 to 99,990"):
+        next(events(customers=MAX_CUSTOMERS + 1))

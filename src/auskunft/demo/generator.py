@@ -38,6 +38,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from auskunft.demo import names
+from auskunft.errors import InvalidInput
 
 Json = dict[str, Any]
 Kinds = tuple[str, ...]
@@ -501,8 +502,14 @@ def _ordinary(number: int, rng: random.Random, ledger: _Ledger) -> _Customer:
     return c
 
 
+MAX_CUSTOMERS = 99_990
+"""Customer numbers are K-100000 ... K-199999, one per person: room for this many besides the storylines."""
+
+
 def events(customers: int = 120, seed: int = 2026) -> Iterator[dict[str, Any]]:
     """The demo company's events in time order: the six storylines, then `customers` ordinary customers."""
+    if not 0 <= customers <= MAX_CUSTOMERS:
+        raise InvalidInput(f"the demo company has room for 0 to {MAX_CUSTOMERS:,} ordinary customers")
     ledger = _Ledger()
     people = [story(ledger) for story in (_monika, _hans, _petra, _walter, _gisela, _lukas)]
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -51,19 +52,20 @@ def environment(lang: str) -> Environment:
         [PackageLoader("auskunft.web.console", "templates"), PackageLoader("auskunft.web", "templates")]
     )
     zone = ZoneInfo(get_settings().timezone)
+    locale = Locale.parse(lang)  # parsed once: babel parses a string on every call
 
     def fmt_datetime(value: datetime | None) -> str:
         if value is None:
             return "–"
         pattern = "dd.MM.yyyy, HH:mm" if lang == "de" else "d MMM yyyy, HH:mm"
-        return format_datetime(value, format=pattern, tzinfo=zone, locale=lang)
+        return format_datetime(value, format=pattern, tzinfo=zone, locale=locale)
 
     def fmt_date(value: date | datetime | None) -> str:
         if value is None:
             return "–"
         if isinstance(value, datetime):
             value = value.astimezone(zone).date()
-        return format_date(value, format="dd.MM.yyyy" if lang == "de" else "d MMM yyyy", locale=lang)
+        return format_date(value, format="dd.MM.yyyy" if lang == "de" else "d MMM yyyy", locale=locale)
 
     env.filters["datetime"] = fmt_datetime
     env.filters["date"] = fmt_date

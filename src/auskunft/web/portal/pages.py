@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from jinja2 import ChoiceLoader, Environment, PackageLoader
 from starlette.responses import HTMLResponse, Response
@@ -32,19 +33,20 @@ def environment(lang: str, timezone: str) -> Environment:
         [PackageLoader(__package__, "templates"), PackageLoader(SITE_TEMPLATES, "templates")]
     )
     zone = ZoneInfo(timezone)
+    locale = Locale.parse(lang)  # parsed once: babel parses a string on every call
 
     def fmt_date(value: date | datetime | None) -> str:
         if value is None:
             return "–"
         if isinstance(value, datetime):
             value = value.astimezone(zone).date()
-        return format_date(value, format="dd.MM.yyyy" if lang == "de" else "d MMM yyyy", locale=lang)
+        return format_date(value, format="dd.MM.yyyy" if lang == "de" else "d MMM yyyy", locale=locale)
 
     def fmt_datetime(value: datetime | None) -> str:
         if value is None:
             return "–"
         pattern = "dd.MM.yyyy, HH:mm" if lang == "de" else "d MMM yyyy, HH:mm"
-        return format_datetime(value, format=pattern, tzinfo=zone, locale=lang)
+        return format_datetime(value, format=pattern, tzinfo=zone, locale=locale)
 
     env.filters["date"] = fmt_date
     env.filters["datetime"] = fmt_datetime
