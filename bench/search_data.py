@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from auskunft.knowledge.legal.model import LegalArticle
+from auskunft.knowledge.legal.model import Kind, LegalArticle
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 LEGAL_FILES = (
@@ -27,9 +27,16 @@ LEGAL_FILES = (
 
 def _article(row: dict[str, object]) -> LegalArticle:
     number = str(row["number"]).removeprefix("§").strip()
-    kind = str(row.get("kind") or "paragraph")
-    if kind not in ("article", "recital", "paragraph", "annex"):
-        kind = "annex"
+    given = str(row.get("kind") or "paragraph")
+    kind: Kind = (
+        "article"
+        if given == "article"
+        else "recital"
+        if given == "recital"
+        else "paragraph"
+        if given == "paragraph"
+        else "annex"
+    )
     breadcrumb = row.get("breadcrumb") or [row.get("chapter"), row.get("section")]
     assert isinstance(breadcrumb, list)
     paragraphs = row.get("paragraphs") or []
@@ -37,7 +44,7 @@ def _article(row: dict[str, object]) -> LegalArticle:
     return LegalArticle(
         law=str(row["law"]),
         language="en" if row.get("language") == "en" else "de",
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         number=number,
         title=str(row["title"]) if row.get("title") else None,
         paragraphs=tuple(str(p) for p in paragraphs),

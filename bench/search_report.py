@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 BEGIN = "<!-- search:begin -->"
 END = "<!-- search:end -->"
@@ -15,7 +16,7 @@ _SETS = {
 }
 
 
-def table(result: dict) -> str:  # type: ignore[type-arg]
+def table(result: dict[str, Any]) -> str:
     rows = [
         "| query set | queries | engine MRR@10 | baseline MRR@10 | gain | engine nDCG@10 | baseline nDCG@10 "
         "| engine p50 / p95 ms | baseline p50 / p95 ms |",

@@ -8,6 +8,8 @@ there) and the mail belongs to `nobody`, in a directory under /tmp those users c
 
 from __future__ import annotations
 
+import email
+import email.policy
 import grp
 import imaplib
 import os
@@ -20,6 +22,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -243,6 +246,15 @@ class _Collector:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.envelopes.append(envelope)
         return "250 OK"
+
+
+def message_of(envelope: Envelope) -> EmailMessage:
+    """The message an envelope carries, parsed (aiosmtpd types the content as bytes or str)."""
+    content = envelope.content
+    assert isinstance(content, bytes)
+    message = email.message_from_bytes(content, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from auskunft.ledger import Actor, Ledger
 from auskunft.requests import cases, decisions, overview
 from auskunft.web.app import create_app
 from tests import email_servers
-from tests.email_servers import Mailbox, SmtpServer
+from tests.email_servers import Mailbox, SmtpServer, message_of
 
 dovecot = email_servers.dovecot
 mailbox = email_servers.mailbox
@@ -98,15 +97,7 @@ def chat_with_us(client: TestClient) -> None:
 
 
 def delivered(server: SmtpServer, to: str) -> list[EmailMessage]:
-    found = []
-    for envelope in server.received:
-        content = envelope.content
-        assert isinstance(content, bytes)
-        message = message_from_bytes(content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        if message["To"] == to:
-            found.append(message)
-    return found
+    return [m for m in map(message_of, server.received) if m["To"] == to]
 
 
 def test_form_call_chat_and_imap_request_land_in_one_answer_sent_over_smtp(

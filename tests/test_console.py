@@ -6,8 +6,6 @@ outsider without an account. Mail goes to a real SMTP server (aiosmtpd) on loopb
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -25,7 +23,7 @@ from auskunft.requests import cases
 from auskunft.store import conversation_tables as ct
 from auskunft.store import tables as t
 from tests.conftest import DATA, ERIKA_EVENTS
-from tests.email_servers import SmtpServer, smtp_server
+from tests.email_servers import SmtpServer, message_of, smtp_server
 from tests.test_web_auth import HTML, add_staff, console_app, csrf_of, sign_in
 
 __all__ = ["smtp_server"]
@@ -88,7 +86,7 @@ class World:
     def mails_to(self, address: str) -> list[EmailMessage]:
         found = []
         for envelope in self.smtp.received:
-            message = email.message_from_bytes(envelope.content, policy=email.policy.default)  # type: ignore[arg-type]
+            message = message_of(envelope)
             if address in envelope.rcpt_tos:
                 assert isinstance(message, EmailMessage)
                 found.append(message)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from auskunft.ledger import Actor, Ledger
 from auskunft.store import conversation_tables as ct
 from tests import email_servers
 from tests.conftest import DATA
-from tests.email_servers import Mailbox, SmtpServer, with_values
+from tests.email_servers import Mailbox, SmtpServer, message_of, with_values
 
 dovecot = email_servers.dovecot  # the fixtures, shared with the other email tests
 mailbox = email_servers.mailbox
@@ -120,7 +119,7 @@ def test_request_by_mail_opens_a_case_and_is_acknowledged_by_mail(
     mailbox.append(ACCESS_REQUEST)
     summary = imap.fetch(ledger, smtp_server.configure(configured))
     assert summary.requests == 1
-    acknowledgement = message_from_bytes(smtp_server.received[0].content, policy=policy.default)  # type: ignore[arg-type]
+    acknowledgement = message_of(smtp_server.received[0])
     assert (
         acknowledgement["To"] == "erika.muster@example.de"
         or "erika.muster@example.de" in acknowledgement["To"]

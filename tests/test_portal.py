@@ -6,7 +6,6 @@ another customer, never sees Erika's data; a foreign site cannot post on her beh
 
 from __future__ import annotations
 
-import email
 import json
 import re
 from collections.abc import Iterator
@@ -34,7 +33,7 @@ from auskunft.web import portal
 from auskunft.web.app import create_app
 from auskunft.web.portal.sessions import SECURE_COOKIE
 from tests import email_servers
-from tests.email_servers import SmtpServer
+from tests.email_servers import SmtpServer, message_of
 
 smtp_server = email_servers.smtp_server
 
@@ -92,7 +91,7 @@ class Site:
         return self.client.get("/meine-daten")
 
     def mails(self) -> list[Message]:
-        return [email.message_from_bytes(bytes(e.content)) for e in self.smtp.received]  # type: ignore[arg-type]
+        return [message_of(e) for e in self.smtp.received]
 
     def csrf(self) -> str:
         return token_in(self.client.get("/meine-daten"))

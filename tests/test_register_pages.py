@@ -47,6 +47,12 @@ def client(staffed: Ledger) -> Iterator[TestClient]:
         yield test_client
 
 
+def ledger_of(client: TestClient) -> Ledger:
+    ledger = client.app.state.ledger  # type: ignore[attr-defined]  # the ASGI app is typed as any callable
+    assert isinstance(ledger, Ledger)
+    return ledger
+
+
 def stored(ledger: Ledger) -> dict[str, Any]:
     with ledger.engine.connect() as connection:
         return edit.document(connection)
@@ -139,13 +145,13 @@ def test_agents_are_refused_the_register_its_exports_and_its_forms(client: TestC
     ):
         assert client.get(path).status_code == 403, path
     token = csrf_of(client)
-    before = stored(client.app.state.ledger)  # type: ignore[attr-defined]
+    before = stored(ledger_of(client))
     refused = client.post(
         "/console/register/edit",
         data={"csrf_token": token, "section": "retention_rules", "entry": "service_3y", "action": "delete"},
     )
     assert refused.status_code == 403
-    assert stored(client.app.state.ledger) == before  # type: ignore[attr-defined]
+    assert stored(ledger_of(client)) == before
     assert 'href="/console/register"' not in client.get("/console/inbox").text
 
 
@@ -219,7 +225,7 @@ def test_pdf_is_the_art30_record_with_every_activity(
 
 
 def test_saving_an_unchanged_form_keeps_every_entry_as_it_was(client: TestClient) -> None:
-    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger = ledger_of(client)
     sign_in(client, "dora")
     before = stored(ledger)
     for section, field in (("activities", "key"), ("recipients", "name"), ("retention_rules", "key")):
@@ -238,7 +244,7 @@ def test_saving_an_unchanged_form_keeps_every_entry_as_it_was(client: TestClient
 
 
 def test_an_invalid_edit_is_refused_with_every_problem_and_nothing_changes(client: TestClient) -> None:
-    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger = ledger_of(client)
     sign_in(client, "dora")
     before = stored(ledger)
     fields = form_of(client, "/console/register/edit?section=activities&key=advertising_postal")
@@ -264,7 +270,7 @@ def test_an_invalid_edit_is_refused_with_every_problem_and_nothing_changes(clien
 
 
 def test_deleting_a_retention_rule_in_use_names_every_activity_using_it(client: TestClient) -> None:
-    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger = ledger_of(client)
     sign_in(client, "dora")
     before = stored(ledger)
     fields = form_of(client, "/console/register/edit?section=retention_rules&key=service_3y")
@@ -276,7 +282,7 @@ def test_deleting_a_retention_rule_in_use_names_every_activity_using_it(client: 
 
 
 def test_a_valid_edit_is_stored_used_by_answers_and_audited(client: TestClient) -> None:
-    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger = ledger_of(client)
     sign_in(client, "dora")
     fields = form_of(client, "/console/register/edit?section=activities&key=newsletter")
     fields["name.de"] = ["E-Mail-Newsletter"]
@@ -304,7 +310,7 @@ def test_a_valid_edit_is_stored_used_by_answers_and_audited(client: TestClient) 
 
 
 def test_a_new_recipient_and_a_new_activity_using_it_are_added(client: TestClient) -> None:
-    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger = ledger_of(client)
     sign_in(client, "dora")
     fields = form_of(client, "/console/register/edit?section=recipients")
     fields |= {"name": ["Rechenzentrum Beispiel AG"], "role": ["processor"], "country": ["ch"]}
@@ -344,7 +350,7 @@ def test_a_new_recipient_and_a_new_activity_using_it_are_added(client: TestClien
 
 
 def test_an_activity_can_be_deleted_and_the_deletion_is_audited(client: TestClient) -> None:
-    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger = ledger_of(client)
     sign_in(client, "dora")
     fields = form_of(client, "/console/register/edit?section=activities&key=delivery")
     assert post(client, fields, action="delete").status_code == 303
@@ -355,7 +361,7 @@ def test_an_activity_can_be_deleted_and_the_deletion_is_audited(client: TestClie
 
 
 def test_a_form_opened_before_someone_else_saved_is_refused(client: TestClient) -> None:
-    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger = ledger_of(client)
     sign_in(client, "dora")
     stale = form_of(client, "/console/register/edit?section=controller")
     fresh = form_of(client, "/console/register/edit?section=controller")
@@ -369,7 +375,7 @@ def test_a_form_opened_before_someone_else_saved_is_refused(client: TestClient) 
 
 
 def test_a_form_without_the_csrf_token_changes_nothing(client: TestClient) -> None:
-    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger = ledger_of(client)
     sign_in(client, "dora")
     fields = form_of(client, "/console/register/edit?section=activities&key=delivery")
     fields["csrf_token"] = ["falsch"]

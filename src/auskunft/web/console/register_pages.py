@@ -10,7 +10,7 @@ Exports: CSV (Excel, `;`), PDF (the Art. 30 record) and the register file (YAML)
 
 from __future__ import annotations
 
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, cast, get_args
 
 import yaml
 from fastapi import APIRouter, Query, Request
@@ -39,9 +39,10 @@ FILENAME = {"de": "verarbeitungsverzeichnis", "en": "record-of-processing-activi
 
 
 def _section(value: str) -> Section:
-    if value not in SECTIONS:
-        raise InvalidInput("unknown part of the register")
-    return value  # type: ignore[return-value]
+    for section in get_args(Section):
+        if value == section:
+            return cast(Section, section)
+    raise InvalidInput("unknown part of the register")
 
 
 def _choices(doc: dict[str, Any], lang: Language) -> dict[str, Any]:
