@@ -527,3 +527,15 @@ def test_cli_refuses_a_forged_token_and_a_missing_identifier(cli: CliRunner) -> 
     missing = cli.invoke(app, ["consent", "withdraw", "--purpose", "newsletter"])
     assert missing.exit_code == 2
     assert "exactly one" in missing.output
+
+
+def test_confirmation_tokens_never_look_like_a_command_line_option(ledger: Ledger) -> None:
+    from auskunft.consent import doi
+
+    ledger.load_register(DATA / "register.yaml")
+    tokens = [
+        doi.request(ledger, {"email": EMAIL.replace("@", f"+{n}@")}, "newsletter", "email", WORDING,
+                    "nl-2026-01", {}, base_url=BASE).token
+        for n in range(40)
+    ]  # fmt: skip
+    assert all(token.startswith(doi.TOKEN_PREFIX) for token in tokens)

@@ -58,6 +58,10 @@ class Confirmed:
     channel: str
 
 
+TOKEN_PREFIX = "doi_"  # noqa: S105 - a public prefix, not a secret
+"""Double opt-in tokens look like `doi_<43 URL-safe characters>` (only their hash is stored)."""
+
+
 def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
@@ -104,7 +108,8 @@ def request(
     base = base_url or (register.controller.website if register.controller else None)
     if not base:
         raise InvalidInput("give the base URL of the confirmation link (no website in the register)")
-    token = secrets.token_urlsafe(32)
+    # A fixed prefix: the token never starts with "-", which a command line would take for an option.
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     link = confirm_link(base, token)
     tr = translations(lang).gettext
     activity = register.activities.get(purpose)
